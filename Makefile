@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: GPL-2.0
+# Thin front end over scripts/; README.md says what each target does.
+# ARCH=x86_64 (default) or arm64. Everything generated goes to build/.
+
+ARCH ?= x86_64
+export ARCH
+
+.PHONY: run check tree export gate config guest base harness-test clean
+
+run:			## main job: series kernel built, booted, tested; summary
+	@scripts/run.sh
+
+check:			## test command (CI): self-tests, gate, series + base runs
+	@scripts/check.sh
+
+tree:			## build/linux: base + patches/ as commits
+	@scripts/tree.sh
+
+export:			## build/linux commits -> patches/ (git format-patch)
+	@scripts/export.sh
+
+gate:			## checkpatch --strict, kernel-doc, build at every patch
+	@scripts/gate.sh
+
+guest:			## the initramfs with busybox and the test programs
+	@scripts/guest.sh
+
+base:			## the same flow on the unpatched base kernel
+	@scripts/tree.sh && scripts/guest.sh && scripts/kernel.sh base && \
+		scripts/summary.sh $(ARCH)/base=build/results/$(ARCH)-base/counts
+
+harness-test:		## the report parser and splat detector on recorded logs
+	@tests/harness/run.sh
+
+clean:			## everything generated (ccache is kept)
+	rm -rf build

@@ -1,0 +1,28 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The test command: the harness's own tests, the lint/bisect gate over the
+# series, then KUnit + selftests on the series kernel and, as the negative
+# control, on the unpatched base kernel. Ends with "N passed, N failed,
+# N skipped" and exits non-zero on any failure.
+. "$(dirname "$0")/lib.sh"
+
+KERNELS=${KERNELS:-series base}
+
+main()
+{
+	local k counts=()
+	stage "test command: $ARCH, kernels: $KERNELS"
+	"$TOP/scripts/deps.sh"
+	"$TOP/scripts/tree.sh"
+	"$TOP/tests/harness/run.sh"
+	"$TOP/scripts/gate.sh"
+	"$TOP/scripts/guest.sh"
+	for k in $KERNELS; do
+		rm -f "$BUILD/results/$ARCH-$k/counts"
+		"$TOP/scripts/kernel.sh" "$k" || true
+		counts+=("$ARCH/$k=$BUILD/results/$ARCH-$k/counts")
+	done
+	"$TOP/scripts/summary.sh" "${counts[@]}"
+}
+
+main "$@"

@@ -1,0 +1,134 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# report.sh RESULTS_DIR KERNEL: turn a guest's console log into results.
+#
+#   KUnit KTAP (printed at boot, before /init) and each kselftest program's
+#   TAP (between the "@@ ksft-begin/end" markers of guest/init) are parsed
+#   by the tree's own tools/testing/kunit/kunit.py parse --json;
+#   tests/xfail turns listed failures into XFAIL (strict: a listed test that
+#   does not fail is an error); kernel splats, a guest that hung or did not
+#   finish, and programs that died add failed "harness:" rows.
+#
+# Writes RESULTS_DIR/results.tsv (ID STATUS) and RESULTS_DIR/counts
+# (passed failed skipped xfail), prints a per-suite table and the failures.
+. "$(dirname "$0")/lib.sh"
+
+res=$(realpath "${1:?usage: report.sh RESULTS_DIR KERNEL}")
+kernel=${2:?usage: report.sh RESULTS_DIR KERNEL}
+KUNIT_PY=${KUNIT_PY:-$SRC/tools/testing/kunit/kunit.py}
+XFAIL=${XFAIL:-$TOP/tests/xfail}
+
+# Kernel messages that mean something went wrong, whatever the tests said.
+SPLAT_RE='BUG:|WARNING:|Oops|KASAN|UBSAN|kernel BUG at|Kernel panic|general protection fault'
+SPLAT_RE+='|lockdep|possible circular locking|[Bb]ad page|Call Trace:|soft lockup|blocked for more than'
+SPLAT_RE+='|rcu: INFO|self-detected stall|refcount_t:|list_add corruption|list_del corruption'
+
+# parse_tap FILE PREFIX: "PREFIX:test<TAB>STATUS" for each test case in FILE.
+parse_tap()
+{
+	local file=$1 prefix=$2
+	python3 "$KUNIT_PY" parse --json="$file.json" "$file" >"$file.parsed" 2>&1 || true
+	[ -s "$file.json" ] || return 0
+	jq -r --arg p "$prefix:" '
+		def flat($q): (.test_cases[] | "\($q)\(.name)\t\(.status)"),
+			(.sub_groups[] | . as $g | flat("\($q)\($g.name)."));
+		flat($p)' "$file.json"
+}
+
+# The console with CRs dropped; KUnit's part is what precedes /init.
+split_console()
+{
+	tr -d '\r' <"$res/console.log" >"$res/console.txt"
+	sed '/^@@ harness-init/,$d' "$res/console.txt" >"$res/kunit.tap"
+	rm -f "$res"/ksft-*.tap
+	awk -v dir="$res" '
+		/^@@ ksft-begin / { name = $3; out = dir "/ksft-" name ".tap"; printf "" >out; next }
+		/^@@ ksft-end / { print $0 >(dir "/ksft-" name ".end"); out = ""; next }
+		out != "" { print >>out }' "$res/console.txt"
+}
+
+# Rows for every test, and failed "harness:" rows for whatever broke.
+raw_results()
+{
+	local tap name rows end
+	[ -f "$res/console.log" ] || { echo -e "harness:no-console-log\tFAIL"; return; }
+	split_console
+	grep -q 'KTAP version' "$res/kunit.tap" && parse_tap "$res/kunit.tap" kunit
+	for tap in "$res"/ksft-*.tap; do
+		[ -e "$tap" ] || continue
+		name=${tap##*/ksft-}
+		name=${name%.tap}
+		rows=$(parse_tap "$tap" "$name")
+		[ -n "$rows" ] && echo "$rows" || echo -e "$name:(no results)\tFAIL"
+		end=$(cat "${tap%.tap}.end" 2>/dev/null || true)
+		case $end in
+		'') echo -e "$name:(did not finish)\tFAIL" ;;
+		*rc=0|*rc=4) ;;
+		*) grep -q $'\tFAIL$' <<<"$rows" || echo -e "$name:(exit ${end##* })\tFAIL" ;;
+		esac
+	done
+	[ -f "$res/timeout" ] && echo -e "harness:guest-timeout-$(cat "$res/timeout")s\tFAIL"
+	grep -q '^@@ harness-init' "$res/console.txt" || echo -e "harness:guest-did-not-reach-init\tFAIL"
+	grep -q '^@@ harness-done' "$res/console.txt" || echo -e "harness:guest-did-not-finish\tFAIL"
+	grep -En "$SPLAT_RE" "$res/console.txt" >"$res/splats.txt" &&
+		echo -e "harness:kernel-splat\tFAIL"
+	return 0
+}
+
+# Strict xfail: listed + FAIL -> XFAIL; listed + anything else -> failed.
+apply_xfail()
+{
+	awk -F'\t' -v kernel="$kernel" '
+		FNR == NR {
+			if ($0 ~ /^[[:space:]]*(#|$)/) next
+			split($0, f, /[[:space:]]+/)
+			if (f[1] == kernel) listed[f[2]] = 1
+			next
+		}
+		{
+			st = $2
+			if ($1 in listed) {
+				st = (st == "FAIL") ? "XFAIL" : "UNEXPECTED-" st
+				seen[$1] = 1
+			}
+			print $1 "\t" st
+		}
+		END {
+			for (id in listed)
+				if (!(id in seen)) print id "\tUNEXPECTED-NOT-RUN"
+		}' "$XFAIL" -
+}
+
+# Per suite (the ID up to the last "."), then the failures by name.
+print_table()
+{
+	awk -F'\t' -v kernel="$kernel" -v counts="$res/counts" '
+		{
+			suite = $1; sub(/\.[^.:]*$/, "", suite)
+			if (!(suite in n)) order[++ns] = suite
+			n[suite]++
+			if ($2 == "PASS") { p[suite]++; tp++ }
+			else if ($2 == "SKIP") { s[suite]++; ts++ }
+			else if ($2 == "XFAIL") { x[suite]++; tx++; xl = xl "  XFAIL  " $1 "\n" }
+			else { f[suite]++; tf++; fl = fl "  " $2 "  " $1 "\n" }
+		}
+		END {
+			printf "%-8s %-52s %5s %5s %5s %5s\n", "kernel", "suite", "pass", "fail", "xfail", "skip"
+			for (i = 1; i <= ns; i++) {
+				k = order[i]
+				printf "%-8s %-52s %5d %5d %5d %5d\n", kernel, k, p[k], f[k], x[k], s[k]
+			}
+			printf "%s%s", xl, fl
+			printf "%d %d %d %d\n", tp, tf, ts, tx >counts
+		}'
+}
+
+main()
+{
+	raw_results | apply_xfail >"$res/results.tsv"
+	print_table <"$res/results.tsv"
+	[ -s "$res/splats.txt" ] && { echo "kernel splat in $res/console.txt:"; head -n 5 "$res/splats.txt"; }
+	return 0
+}
+
+main "$@"

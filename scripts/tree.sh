@@ -1,0 +1,94 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Make build/linux: a git tree of Debian's linux-source-6.12 (tag "base")
+# with patches/series applied as commits (branch "series"). Re-running it
+# re-applies patches/ when they changed, but never throws away commits or
+# edits that were not exported (FORCE=1 does).
+. "$(dirname "$0")/lib.sh"
+
+TARBALL=/usr/src/linux-source-6.12.tar.xz
+
+base_version()
+{
+	dpkg-query -W -f='${Version}' linux-source-6.12
+}
+
+# Debian's top-level .gitignore ends with a block that ignores "/*":
+# drop it, or git add skips every file (it is packaging, not the kernel).
+drop_debian_gitignore()
+{
+	local f=$1/.gitignore n
+	n=$(grep -n '^# Debian packaging' "$f" | cut -d: -f1)
+	[ -n "$n" ] || return 0
+	sed -n "$((n - 1))p" "$f" | grep -qx '#' && n=$((n - 1))
+	head -n $((n - 1)) "$f" >"$f.new"
+	mv "$f.new" "$f"
+}
+
+make_base()
+{
+	local tmp=$SRC.tmp version
+	version=$(base_version)
+	stage "unpacking linux-source-6.12 $version"
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	tar -xf "$TARBALL" -C "$tmp" --strip-components=1
+	drop_debian_gitignore "$tmp"
+	stage "committing the base tree"
+	git -C "$tmp" init -q -b series
+	git -C "$tmp" config user.name "$(git -C "$TOP" config user.name || echo harness)"
+	git -C "$tmp" config user.email "$(git -C "$TOP" config user.email || echo harness@localhost)"
+	git -C "$tmp" add -A
+	git -C "$tmp" commit -q -m "base: Debian linux-source-6.12 $version"
+	git -C "$tmp" tag base
+	# The O= directories live inside the trees (see kernel_out).
+	echo '/out-*/' >>"$tmp/.git/info/exclude"
+	echo "$version" >"$tmp/.git/harness-base-version"
+	mv "$tmp" "$SRC"
+}
+
+# git am each patch; on failure name the patch and the hunk that failed.
+apply_series()
+{
+	local p out
+	git -C "$SRC" checkout -q -B series base
+	for p in $(series_patches); do
+		if ! out=$(git -C "$SRC" am -q "$PATCHES/$p" 2>&1); then
+			git -C "$SRC" am --abort || true
+			printf '%s\n' "$out" | grep -E '^(error|Patch failed)' >&2 || printf '%s\n' "$out" >&2
+			die "the series no longer applies to linux-source-6.12 $(base_version): $p"
+		fi
+	done
+	printf '%s %s\n' "$(series_hash)" "$(git -C "$SRC" rev-parse HEAD)" >"$STATE"
+	stage "applied $(series_patches | wc -l) patches on $(cat "$SRC/.git/harness-base-version")"
+}
+
+# True when build/linux holds nothing that patches/ does not: its tip is
+# what the last apply (or export) left and nothing is modified.
+tree_is_disposable()
+{
+	local tip
+	[ -f "$STATE" ] || return 1
+	tip=$(cut -d' ' -f2 "$STATE")
+	[ "$(git -C "$SRC" rev-parse HEAD)" = "$tip" ] &&
+		[ -z "$(git -C "$SRC" status --porcelain --untracked-files=no)" ]
+}
+
+main()
+{
+	"$TOP/scripts/deps.sh"
+	if [ -d "$SRC" ] && [ "$(cat "$SRC/.git/harness-base-version")" != "$(base_version)" ]; then
+		[ "${FORCE:-0}" = 1 ] || die "build/linux is on $(cat "$SRC/.git/harness-base-version"), the package is $(base_version): FORCE=1 make tree rebuilds it"
+		rm -rf "$SRC" "$BUILD/worktrees"
+	fi
+	[ -d "$SRC" ] || make_base
+	if [ -f "$STATE" ] && [ "$(cut -d' ' -f1 "$STATE")" = "$(series_hash)" ]; then
+		return 0
+	fi
+	if [ -f "$STATE" ] && ! tree_is_disposable && [ "${FORCE:-0}" != 1 ]; then
+		die "build/linux has commits or edits not in patches/: 'make export' them, or FORCE=1 make tree to discard them"
+	fi
+	apply_series
+}
+
+main "$@"

@@ -13,7 +13,7 @@ ACCEL=${ACCEL:-tcg}
 
 # oops=panic + panic=-1 + -no-reboot: a crash ends the guest at once
 # instead of leaving it to the timeout. brd gives the guest a swap device.
-CMDLINE="oops=panic panic=-1 kunit.enable=1 brd.rd_nr=1 brd.rd_size=262144"
+CMDLINE="oops=panic panic=-1 kunit.enable=1 hugepages=8 brd.rd_nr=1 brd.rd_size=262144"
 
 qemu_cmd()
 {

@@ -41,7 +41,8 @@ run_logged()
 	local log=$1
 	shift
 	if ! "$@" >>"$log" 2>&1; then
-		tail -n 40 "$log" >&2
+		# Compiler errors first: make's own tail rarely says what broke.
+		grep -m 20 -E -A 3 '(error|ERROR):' "$log" >&2 || tail -n 40 "$log" >&2
 		die "'$*' failed; full log: $log"
 	fi
 }

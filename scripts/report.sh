@@ -30,8 +30,9 @@ parse_tap()
 	python3 "$KUNIT_PY" parse --json="$file.json" "$file" >"$file.parsed" 2>&1 || true
 	[ -s "$file.json" ] || return 0
 	jq -r --arg p "$prefix:" '
-		def flat($q): (.test_cases[] | "\($q)\(.name)\t\(.status)"),
-			(.sub_groups[] | . as $g | flat("\($q)\($g.name)."));
+		def name: if .name == "" then "(missing)" else .name end;
+		def flat($q): (.test_cases[] | "\($q)\(name)\t\(.status)"),
+			(.sub_groups[] | flat("\($q)\(name)."));
 		flat($p)' "$file.json"
 }
 
@@ -78,12 +79,13 @@ raw_results()
 # Strict xfail: listed + FAIL -> XFAIL; listed + anything else -> failed.
 apply_xfail()
 {
-	awk -F'\t' -v kernel="$kernel" '
-		FNR == NR {
-			if ($0 ~ /^[[:space:]]*(#|$)/) next
-			split($0, f, /[[:space:]]+/)
-			if (f[1] == kernel) listed[f[2]] = 1
-			next
+	awk -F'\t' -v kernel="$kernel" -v list="$XFAIL" '
+		BEGIN {
+			while ((getline line <list) > 0) {
+				if (line ~ /^[[:space:]]*(#|$)/) continue
+				split(line, f, /[[:space:]]+/)
+				if (f[1] == kernel) listed[f[2]] = 1
+			}
 		}
 		{
 			st = $2
@@ -96,7 +98,7 @@ apply_xfail()
 		END {
 			for (id in listed)
 				if (!(id in seen)) print id "\tUNEXPECTED-NOT-RUN"
-		}' "$XFAIL" -
+		}'
 }
 
 # Per suite (the ID up to the last "."), then the failures by name.

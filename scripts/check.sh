@@ -1,12 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The test command: the harness's own tests, the lint/bisect gate over the
-# series, then KUnit + selftests on the series kernel and, as the negative
-# control, on the unpatched base kernel. Ends with "N passed, N failed,
+# series, then KUnit + selftests on the series kernel and, as negative
+# controls, on the series with one patch reverted and on the base kernel. Ends with "N passed, N failed,
 # N skipped" and exits non-zero on any failure.
 . "$(dirname "$0")/lib.sh"
 
-KERNELS=${KERNELS:-series base}
+# The series; as negative controls, the series without patch 6 (the
+# can_change_pte_writable() one) and the unpatched base. tests/xfail says
+# what must fail on each.
+KERNELS=${KERNELS:-series revert-6 base}
 
 main()
 {

@@ -3,19 +3,21 @@
 # kernel.sh KERNEL: the whole flow for one kernel of ARCH: check out its
 # tree, build it, boot it with the guest initramfs, report. Leaves
 # build/results/ARCH-KERNEL/{console.log,results.tsv,counts}.
+#
+# KERNEL is one of
+#   series     build/linux as it is (the series, or your edits of it)
+#   base       the unpatched base, in its own worktree
+#   revert-N   the series with patch N reverted on top (a negative control:
+#              tests of what patch N changes must fail there). It is built
+#              in build/linux, which must match patches/, and left on the
+#              series afterwards.
 . "$(dirname "$0")/lib.sh"
 
 kernel=${1:?usage: kernel.sh KERNEL}
 
-# Any kernel but "series" is a worktree at a revision of build/linux.
-checkout()
+worktree_at()
 {
-	local wt rev
-	[ "$kernel" = series ] && return 0
-	case $kernel in
-	base) rev=base ;;
-	*) die "unknown kernel '$kernel' (series, base)" ;;
-	esac
+	local wt rev=$1
 	wt=$(kernel_src "$kernel")
 	if [ -d "$wt" ]; then
 		git -C "$wt" checkout -q --detach "$rev"
@@ -23,6 +25,31 @@ checkout()
 		stage "worktree $kernel at $rev"
 		git -C "$SRC" worktree add -q --detach "$wt" "$rev"
 	fi
+}
+
+revert_in_series_tree()
+{
+	local n=$1 commit
+	[ -z "$(git -C "$SRC" status --porcelain --untracked-files=no)" ] ||
+		die "$kernel: build/linux has uncommitted changes"
+	commit=$(git -C "$SRC" rev-list --reverse base..series | sed -n "${n}p")
+	[ -n "$commit" ] || die "$kernel: the series has no patch $n"
+	trap 'git -C "$SRC" checkout -q series' EXIT
+	git -C "$SRC" checkout -q --detach series
+	git -C "$SRC" -c user.name=harness -c user.email=harness@localhost \
+		revert --no-edit "$commit" >>"$LOGS/revert.log" 2>&1 ||
+		{ git -C "$SRC" revert --abort || true; die "$kernel: patch $n does not revert cleanly"; }
+	stage "series with patch $n reverted: $(git -C "$SRC" log -1 --format=%s "$commit")"
+}
+
+checkout()
+{
+	case $kernel in
+	series) ;;
+	base) worktree_at base ;;
+	revert-[0-9]*) revert_in_series_tree "${kernel#revert-}" ;;
+	*) die "unknown kernel '$kernel' (series, base, revert-N)" ;;
+	esac
 }
 
 main()

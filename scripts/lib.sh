@@ -67,12 +67,13 @@ arch_image()
 	esac
 }
 
-# Source tree of a kernel: "series" is the tree you edit; any other name
-# is a worktree of the same repository (see kernel_rev).
+# Source tree of a kernel: "series" is the tree you edit, and "revert-N"
+# is built there too; any other name is a worktree of the same repository
+# (see scripts/kernel.sh).
 kernel_src()
 {
 	case $1 in
-	series) echo "$SRC" ;;
+	series|revert-*) echo "$SRC" ;;
 	*) echo "$BUILD/worktrees/$1" ;;
 	esac
 }

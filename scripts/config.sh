@@ -3,51 +3,66 @@
 # config.sh KERNEL: merge the fragments in config/ onto allnoconfig with the
 # tree's scripts/kconfig/merge_config.sh, then check that every symbol the
 # fragments ask for really is set (Kconfig drops unmet ones silently).
+#
+# config/series.config holds symbols that the series adds to Kconfig: only
+# those the tree at hand defines are used, so that the same fragments
+# configure the base and every patch of the series (see scripts/gate.sh).
 . "$(dirname "$0")/lib.sh"
 
 kernel=${1:?usage: config.sh KERNEL}
 src=$(kernel_src "$kernel")
 out=$(kernel_out "$kernel")
+FRAGMENTS=$out/.harness-fragments
 
-# common, then the architecture, then symbols only the series has.
+# The fragments for this tree, concatenated: common, the architecture,
+# then the series' symbols that this tree's Kconfig knows.
 fragments()
 {
-	echo "$TOP/config/common.config" "$TOP/config/$ARCH.config"
-	[ "$kernel" = base ] || [ ! -f "$TOP/config/series.config" ] ||
-		echo "$TOP/config/series.config"
-}
-
-# Fail naming each requested symbol that did not survive the merge.
-verify()
-{
-	local line sym bad=0
+	local line sym
+	cat "$TOP/config/common.config" "$TOP/config/$ARCH.config"
 	while IFS= read -r line; do
 		case $line in
 		CONFIG_*=*)
-			grep -qxF "$line" "$out/.config" && continue
 			sym=${line%%=*}
-			echo "missing: $line (.config has: $(grep -E "^(# )?$sym[= ]" "$out/.config" || echo nothing))" >&2
-			bad=1
+			if git -C "$src" grep -q -E "^(menu)?config ${sym#CONFIG_}\$" -- '*Kconfig*'; then
+				echo "$line"
+			fi
 			;;
 		esac
-	done < <(cat $(fragments))
-	[ $bad = 0 ] || die "kernel config of '$kernel' lacks symbols the fragments ask for (see above)"
+	done <"$TOP/config/series.config"
+}
+
+# Print each requested symbol that did not survive the merge.
+missing()
+{
+	local line
+	while IFS= read -r line; do
+		case $line in
+		CONFIG_*=*)
+			grep -qxF "$line" "$out/.config" 2>/dev/null ||
+				echo "missing: $line (.config has: $(grep -E "^(# )?${line%%=*}[= ]" "$out/.config" || echo nothing))"
+			;;
+		esac
+	done <"$FRAGMENTS"
 }
 
 main()
 {
-	local hash
-	hash=$(cat $(fragments) | sha256sum | cut -d' ' -f1)
-	if [ -f "$out/.config" ] && [ "$(cat "$out/.harness-config" 2>/dev/null)" = "$hash" ]; then
+	mkdir -p "$out"
+	fragments >"$FRAGMENTS.new"
+	if [ -f "$out/.config" ] && cmp -s "$FRAGMENTS.new" "$FRAGMENTS" && [ -z "$(missing)" ]; then
+		rm "$FRAGMENTS.new"
 		return 0
 	fi
-	mkdir -p "$out"
+	mv "$FRAGMENTS.new" "$FRAGMENTS"
 	stage "config $ARCH/$kernel"
 	(cd "$src" && CROSS_COMPILE=$(arch_cross_compile) \
 		run_logged "$LOGS/config-$ARCH-$kernel.log" \
-		scripts/kconfig/merge_config.sh -n -O "$out" $(fragments))
-	verify
-	echo "$hash" >"$out/.harness-config"
+		scripts/kconfig/merge_config.sh -n -O "$out" "$FRAGMENTS")
+	if [ -n "$(missing)" ]; then
+		missing >&2
+		die "kernel config of '$kernel' lacks symbols the fragments ask for (see above)"
+	fi
 }
 
 main "$@"

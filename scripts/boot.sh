@@ -47,7 +47,7 @@ main()
 		cat "$RESULTS/qemu.log" >&2
 		die "qemu failed (rc=$rc) booting $ARCH/$kernel"
 	fi
-	stage "booted $ARCH/$kernel: guest ran $(( $(date +%s) - t ))s${rc:+ (rc=$rc)}, console: $RESULTS/console.log"
+	stage "booted $ARCH/$kernel: guest ran $(( $(date +%s) - t ))s$([ $rc = 0 ] || echo " (killed after ${GUEST_TIMEOUT}s)"), console: $RESULTS/console.log"
 }
 
 main "$@"

@@ -41,7 +41,7 @@ split_console()
 {
 	tr -d '\r' <"$res/console.log" >"$res/console.txt"
 	sed '/^@@ harness-init/,$d' "$res/console.txt" >"$res/kunit.tap"
-	rm -f "$res"/ksft-*.tap
+	rm -f "$res"/ksft-*
 	awk -v dir="$res" '
 		/^@@ ksft-begin / { name = $3; out = dir "/ksft-" name ".tap"; printf "" >out; next }
 		/^@@ ksft-end / { print $0 >(dir "/ksft-" name ".end"); out = ""; next }

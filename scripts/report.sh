@@ -20,7 +20,7 @@ XFAIL=${XFAIL:-$TOP/tests/xfail}
 
 # Kernel messages that mean something went wrong, whatever the tests said.
 SPLAT_RE='BUG:|WARNING:|Oops|KASAN|UBSAN|kernel BUG at|Kernel panic|general protection fault'
-SPLAT_RE+='|lockdep|possible circular locking|[Bb]ad page|Call Trace:|soft lockup|blocked for more than'
+SPLAT_RE+='|possible circular locking|[Bb]ad page|Call Trace:|soft lockup|blocked for more than'
 SPLAT_RE+='|rcu: INFO|self-detected stall|refcount_t:|list_add corruption|list_del corruption'
 
 # parse_tap FILE PREFIX: "PREFIX:test<TAB>STATUS" for each test case in FILE.

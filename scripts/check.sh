@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The test command: the harness's own tests, the lint/bisect gate over the
 # series, then KUnit + selftests on the series kernel and, as negative
-# controls, on the series with one patch reverted and on the base kernel. Ends with "N passed, N failed,
-# N skipped" and exits non-zero on any failure.
+# controls, on the series with one patch reverted and on the base kernel.
+# Ends with "N passed, N failed, N skipped" and exits non-zero on any
+# failure.
 . "$(dirname "$0")/lib.sh"
 
 # The series; as negative controls, the series without patch 6 (the

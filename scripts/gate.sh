@@ -49,8 +49,7 @@ check_patch()
 	"$TOP/scripts/config.sh" series
 	kmake series "$(basename "$(arch_image)")" >>"$log" 2>&1 &&
 		kmake series "$NOUVEAU_OBJ" >>"$log" 2>&1 ||
-		{ grep -m 20 -E -A 3 '(error|ERROR):' "$log" >&2 || tail -n 30 "$log" >&2
-		  die "build fails at $patch (log: $log)"; }
+		{ show_errors "$log"; die "build fails at $patch (log: $log)"; }
 }
 
 # A patch that passed the gate is not checked again while it, the patches

@@ -34,15 +34,21 @@ die()
 	exit 1
 }
 
+# What a failed command's LOG says went wrong: compiler errors first,
+# since make's own tail rarely says what broke.
+show_errors()
+{
+	grep -m 20 -E -A 3 '(error|ERROR):' "$1" >&2 || tail -n 40 "$1" >&2
+}
+
 # run_logged LOG CMD...: run CMD with all output appended to LOG; on
-# failure show the end of the log and where the whole of it is.
+# failure show what went wrong and where the whole log is.
 run_logged()
 {
 	local log=$1
 	shift
 	if ! "$@" >>"$log" 2>&1; then
-		# Compiler errors first: make's own tail rarely says what broke.
-		grep -m 20 -E -A 3 '(error|ERROR):' "$log" >&2 || tail -n 40 "$log" >&2
+		show_errors "$log"
 		die "'$*' failed; full log: $log"
 	fi
 }

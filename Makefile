@@ -5,7 +5,7 @@
 ARCH ?= x86_64
 export ARCH
 
-.PHONY: run check tree export gate config guest base harness-test clean
+.PHONY: run check tree export mbox gate config guest base bench harness-test clean
 
 run:			## main job: series kernel built, booted, tested; summary
 	@scripts/run.sh
@@ -19,6 +19,9 @@ tree:			## build/linux: base + patches/ as commits
 export:			## build/linux commits -> patches/ (git format-patch)
 	@scripts/export.sh
 
+mbox:			## build/series.mbox: the whole series, for git am / b4
+	@scripts/tree.sh && scripts/mbox.sh
+
 gate:			## checkpatch --strict, kernel-doc, build at every patch
 	@scripts/gate.sh
 
@@ -29,7 +32,10 @@ base:			## the same flow on the unpatched base kernel
 	@scripts/tree.sh && scripts/guest.sh && scripts/kernel.sh base && \
 		scripts/summary.sh $(ARCH)/base=build/results/$(ARCH)-base/counts
 
-harness-test:		## the report parser and splat detector on recorded logs
+bench:			## series vs base: device-exclusive costs, table + plot
+	@scripts/tree.sh && scripts/bench.sh
+
+harness-test:		## the harness's own tests: recorded consoles, patch and package faults
 	@tests/harness/run.sh
 
 clean:			## everything generated (ccache is kept)

@@ -15,11 +15,13 @@ out=$(kernel_out "$kernel")
 FRAGMENTS=$out/.harness-fragments
 
 # The fragments for this tree, concatenated: common, the architecture,
-# then the series' symbols that this tree's Kconfig knows.
+# then the series' symbols that this tree's Kconfig knows; for the "debug"
+# kernel, config/debug.config too.
 fragments()
 {
 	local line sym
 	cat "$TOP/config/common.config" "$TOP/config/$ARCH.config"
+	[ "$kernel" != debug ] || cat "$TOP/config/debug.config"
 	while IFS= read -r line; do
 		case $line in
 		CONFIG_*=*)

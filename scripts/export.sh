@@ -6,20 +6,45 @@
 # unchanged tree changes no byte.
 . "$(dirname "$0")/lib.sh"
 
-main()
+# recipients ROLE-OPTIONS...: get_maintainer.pl on the series' patches in
+# $1, one address per line (no rolestats, no git history: reproducible).
+recipients()
 {
-	local tmp date
-	[ -d "$SRC" ] || die "no build/linux: run 'make tree' first"
-	[ -z "$(git -C "$SRC" status --porcelain --untracked-files=no)" ] ||
-		die "build/linux has uncommitted changes: commit them first"
-	tmp=$(mktemp -d)
-	git -C "$SRC" config branch.series.description "$(cat "$TOP/cover-letter.txt")"
+	local dir=$1
+	shift
+	(cd "$SRC" && ./scripts/get_maintainer.pl --no-git --no-git-fallback \
+		--no-rolestats --no-multiline --separator=$'\n' "$@" \
+		$(ls "$dir"/*.patch | grep -v 0000-cover-letter))
+}
+
+# format_patch DIR [OPTIONS...]: the series as git format-patch files.
+format_patch()
+{
+	local dir=$1 date
+	shift
 	# The cover letter's Date: is the committer date; take the tip's author
 	# date, which git am keeps, so that a re-applied tree exports the same.
 	date=$(git -C "$SRC" log -1 --format=%aD series)
 	GIT_COMMITTER_DATE=$date git -C "$SRC" -c diff.noprefix=false -c format.signature= \
 		format-patch -q --zero-commit --no-signature --no-thread --cover-letter \
-		--cover-from-description=subject -o "$tmp" base..series
+		--cover-from-description=subject -o "$dir" "$@" base..series
+}
+
+main()
+{
+	local tmp to=() cc=() a
+	[ -d "$SRC" ] || die "no build/linux: run 'make tree' first"
+	tree_clean ||
+		die "build/linux has uncommitted changes: commit them first"
+	tmp=$(mktemp -d)
+	git -C "$SRC" config branch.series.description "$(cat "$TOP/cover-letter.txt")"
+	# To: the maintainers of what the series touches; Cc: reviewers and
+	# lists. A first pass gives get_maintainer.pl the patches to read.
+	format_patch "$tmp"
+	while read -r a; do to+=(--to="$a"); done < <(recipients "$tmp" --m --no-r --no-l)
+	while read -r a; do cc+=(--cc="$a"); done < <(recipients "$tmp" --no-m --r --l)
+	rm -f "$tmp"/*.patch
+	format_patch "$tmp" "${to[@]}" "${cc[@]}"
 	rm -f "$PATCHES"/*.patch
 	mv "$tmp"/*.patch "$PATCHES"/
 	rmdir "$tmp"

@@ -67,7 +67,7 @@ main()
 {
 	local patch commits i=0 t key
 	[ -f "$STATE" ] && [ "$(cut -d' ' -f2 "$STATE")" = "$(git -C "$SRC" rev-parse series)" ] &&
-		[ -z "$(git -C "$SRC" status --porcelain --untracked-files=no)" ] ||
+		tree_clean ||
 		die "build/linux differs from patches/: 'make export' (or 'make tree') first"
 	: >"$LOGS/gate-$ARCH.log"
 	trap 'git -C "$SRC" checkout -q series' EXIT

@@ -1,10 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Build the guest's initramfs for ARCH: busybox-static, guest/init, and the
-# test programs of guest/tests compiled statically from the series tree
-# (its tools/testing/selftests, against its own 'make headers'). The cpio
-# is written by the kernel's own usr/gen_init_cpio.
+# test programs of guest/tests, compiled statically against the series
+# tree's 'make headers': guest/src/NAME.c for the harness's own programs,
+# else NAME from the tree's tools/testing/selftests/mm. The cpio is written
+# by the kernel's own usr/gen_init_cpio.
+#
+# guest.sh bench: the same from guest/bench, the benchmark programs that
+# scripts/bench.sh runs, into bench.cpio.gz (see guest_cpio in lib.sh).
 . "$(dirname "$0")/lib.sh"
+
+LIST=${1:-tests}
+case $LIST in tests|bench) ;; *) die "usage: guest.sh [bench]" ;; esac
 
 GUEST=$BUILD/guest/$ARCH
 SELFTESTS=$SRC/tools/testing/selftests
@@ -19,7 +26,16 @@ busybox_path()
 
 test_programs()
 {
-	grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/guest/tests" | awk '{ print $2 }' | sort -u
+	grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/guest/$LIST" | awk '{ print $2 }' | sort -u
+}
+
+# build_own LOG OUT NAME: guest/src/NAME.c, with kselftest_harness.h and
+# lib/test_hmm_uapi.h from the series tree.
+build_own()
+{
+	run_logged "$1" "$(arch_cross_compile)gcc" -static -O2 -Wall -pthread \
+		-isystem "$2/usr/include" -I "$SELFTESTS" -I "$SRC/lib" \
+		-o "$GUEST/bin/$3" "$TOP/guest/src/$3.c"
 }
 
 build_tests()
@@ -30,6 +46,10 @@ build_tests()
 	run_logged "$log" kmake series headers
 	mkdir -p "$GUEST/bin"
 	for prog in $(test_programs); do
+		if [ -f "$TOP/guest/src/$prog.c" ]; then
+			build_own "$log" "$out" "$prog"
+			continue
+		fi
 		run_logged "$log" make -C "$SELFTESTS/mm" OUTPUT="$GUEST/bin" \
 			ARCH="$ARCH" CROSS_COMPILE="$(arch_cross_compile)" \
 			KHDR_INCLUDES="-isystem $out/usr/include" \
@@ -53,7 +73,7 @@ cpio_list()
 	file /bin/busybox $(busybox_path) 755 0 0
 	slink /bin/sh busybox 777 0 0
 	file /init $TOP/guest/init 755 0 0
-	file /etc/harness-tests $TOP/guest/tests 644 0 0
+	file /etc/harness-tests $TOP/guest/$LIST 644 0 0
 	EOL
 	for prog in $(test_programs); do
 		echo "file /bin/$prog $GUEST/bin/$prog 755 0 0"
@@ -62,14 +82,19 @@ cpio_list()
 
 main()
 {
-	local gen
+	local gen cpio
 	"$TOP/scripts/config.sh" series
-	gen=$(kernel_out series)/usr/gen_init_cpio
-	[ -x "$gen" ] || run_logged "$LOGS/selftests-$ARCH.log" kmake series usr/gen_init_cpio
+	# The kernel's own usr/gen_init_cpio, a plain C program, built for the
+	# host with gcc: kbuild has no rule for it alone in a fresh O= directory.
+	gen=$BUILD/guest/gen_init_cpio
+	mkdir -p "$BUILD/guest"
+	[ "$gen" -nt "$SRC/usr/gen_init_cpio.c" ] ||
+		run_logged "$LOGS/selftests-$ARCH.log" gcc -O2 -o "$gen" "$SRC/usr/gen_init_cpio.c"
 	build_tests
-	cpio_list >"$GUEST/initramfs.list"
-	"$gen" "$GUEST/initramfs.list" | gzip -1 >"$GUEST/initramfs.cpio.gz"
-	stage "initramfs: $GUEST/initramfs.cpio.gz ($(du -k "$GUEST/initramfs.cpio.gz" | cut -f1) KiB)"
+	cpio=$(guest_cpio "$LIST")
+	cpio_list >"${cpio%.cpio.gz}.list"
+	"$gen" "${cpio%.cpio.gz}.list" | gzip -1 >"$cpio"
+	stage "initramfs: $cpio ($(du -k "$cpio" | cut -f1) KiB)"
 }
 
 main "$@"

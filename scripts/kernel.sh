@@ -6,11 +6,13 @@
 #
 # KERNEL is one of
 #   series     build/linux as it is (the series, or your edits of it)
+#   debug      the same with config/debug.config (KASAN, lockdep, ...)
 #   base       the unpatched base, in its own worktree
 #   revert-N   the series with patch N reverted on top (a negative control:
-#              tests of what patch N changes must fail there). It is built
-#              in build/linux, which must match patches/, and left on the
-#              series afterwards.
+#              tests of what patch N changes must fail there). revert-N-M
+#              reverts N, then M, for a patch that later patches build on.
+#              It is built in build/linux, which must match patches/, and
+#              left on the series afterwards.
 . "$(dirname "$0")/lib.sh"
 
 kernel=${1:?usage: kernel.sh KERNEL}
@@ -27,28 +29,37 @@ worktree_at()
 	fi
 }
 
-revert_in_series_tree()
+revert_patch()
 {
 	local n=$1 commit
-	[ -z "$(git -C "$SRC" status --porcelain --untracked-files=no)" ] ||
-		die "$kernel: build/linux has uncommitted changes"
 	commit=$(git -C "$SRC" rev-list --reverse base..series | sed -n "${n}p")
 	[ -n "$commit" ] || die "$kernel: the series has no patch $n"
-	trap 'git -C "$SRC" checkout -q series' EXIT
-	git -C "$SRC" checkout -q --detach series
 	git -C "$SRC" -c user.name=harness -c user.email=harness@localhost \
 		revert --no-edit "$commit" >>"$LOGS/revert.log" 2>&1 ||
 		{ git -C "$SRC" revert --abort || true; die "$kernel: patch $n does not revert cleanly"; }
-	stage "series with patch $n reverted: $(git -C "$SRC" log -1 --format=%s "$commit")"
+	stage "reverted patch $n: $(git -C "$SRC" log -1 --format=%s "$commit")"
+}
+
+# revert_in_series_tree N[-M...]: the series with these patches reverted,
+# in this order, on a detached HEAD.
+revert_in_series_tree()
+{
+	local n
+	tree_clean || die "$kernel: build/linux has uncommitted changes"
+	trap 'git -C "$SRC" checkout -q series' EXIT
+	git -C "$SRC" checkout -q --detach series
+	for n in ${1//-/ }; do
+		revert_patch "$n"
+	done
 }
 
 checkout()
 {
 	case $kernel in
-	series) ;;
+	series|debug) ;;
 	base) worktree_at base ;;
 	revert-[0-9]*) revert_in_series_tree "${kernel#revert-}" ;;
-	*) die "unknown kernel '$kernel' (series, base, revert-N)" ;;
+	*) die "unknown kernel '$kernel' (series, base, revert-N[-M...])" ;;
 	esac
 }
 
@@ -56,6 +67,8 @@ main()
 {
 	checkout
 	"$TOP/scripts/build.sh" "$kernel"
+	# BUILD_ONLY=1: scripts/bench.sh boots the kernel itself.
+	[ "${BUILD_ONLY:-0}" = 0 ] || return 0
 	[ -f "$BUILD/guest/$ARCH/initramfs.cpio.gz" ] || die "no initramfs: run scripts/guest.sh first"
 	"$TOP/scripts/boot.sh" "$kernel"
 	"$TOP/scripts/report.sh" "$BUILD/results/$ARCH-$kernel" "$kernel"

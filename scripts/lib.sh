@@ -74,22 +74,36 @@ arch_image()
 }
 
 # Source tree of a kernel: "series" is the tree you edit, and "revert-N"
-# is built there too; any other name is a worktree of the same repository
-# (see scripts/kernel.sh).
+# and "debug" are built there too; any other name is a worktree of the same
+# repository (see scripts/kernel.sh).
 kernel_src()
 {
 	case $1 in
-	series|revert-*) echo "$SRC" ;;
+	series|revert-*|debug) echo "$SRC" ;;
 	*) echo "$BUILD/worktrees/$1" ;;
 	esac
 }
 
 # The O= directory is a direct subdirectory of the source tree: kbuild then
 # passes relative paths ("..") to the compiler, so ccache hits across the
-# trees of different kernels for every file that they share.
+# trees of different kernels for every file that they share. The debug
+# kernel has its own, as its configuration differs.
 kernel_out()
 {
-	echo "$(kernel_src "$1")/out-$ARCH"
+	case $1 in
+	debug) echo "$SRC/out-$ARCH-debug" ;;
+	*) echo "$(kernel_src "$1")/out-$ARCH" ;;
+	esac
+}
+
+# The initramfs scripts/guest.sh builds from guest/LIST: "tests" (the
+# default; what kernel.sh boots) or "bench" (what scripts/bench.sh boots).
+guest_cpio()
+{
+	case ${1:-tests} in
+	tests) echo "$BUILD/guest/$ARCH/initramfs.cpio.gz" ;;
+	*) echo "$BUILD/guest/$ARCH/$1.cpio.gz" ;;
+	esac
 }
 
 # make in kernel KERNEL's source tree, out of tree, with ccache.
@@ -104,10 +118,38 @@ kmake()
 		KBUILD_BUILD_HOST=harness -j"$(nproc)" "$@"
 }
 
-# The patch files of the series, in order.
+# True when build/linux has no uncommitted changes to tracked files (the
+# out-*/ build directories are excluded through .git/info/exclude).
+tree_clean()
+{
+	[ -z "$(git -C "$SRC" status --porcelain --untracked-files=no)" ]
+}
+
+# The patch files of the series, in order: of patches/, or of DIR.
 series_patches()
 {
-	grep -v -e '^#' -e '^[[:space:]]*$' "$PATCHES/series" || true
+	grep -v -e '^#' -e '^[[:space:]]*$' "${1:-$PATCHES}/series" || true
+}
+
+# apply_patches REPO DIR ONTO: git am DIR's series, one patch at a time,
+# onto REPO's current branch. A patch that does not apply is aborted, so
+# REPO keeps the ones before it; git's error (file and hunk) is shown and
+# the message names the patch and how to fix it. ONTO names the base in
+# that message. tree.sh uses it; tests/harness/run.sh runs it on a tiny
+# repository, so it must not depend on build/linux.
+apply_patches()
+{
+	local repo=$1 dir=$2 onto=$3 p out
+	for p in $(series_patches "$dir"); do
+		if ! out=$(git -C "$repo" am -q "$dir/$p" 2>&1); then
+			git -C "$repo" am --abort || true
+			printf '%s\n' "$out" | grep -E '^(error|Patch failed)' >&2 || printf '%s\n' "$out" >&2
+			die "the series no longer applies to $onto: $p (git's error above says where)
+  $repo keeps the patches before it; to fix $p there:
+  git am --reject $dir/$p, resolve the *.rej hunks, git add the files,
+  git am --continue, git am the rest of the series, then 'make export'."
+		fi
+	done
 }
 
 # Hash of everything in patches/ that git am sees, and where tree.sh and

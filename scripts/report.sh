@@ -130,6 +130,8 @@ main()
 	raw_results | apply_xfail >"$res/results.tsv"
 	print_table <"$res/results.tsv"
 	[ -s "$res/splats.txt" ] && { echo "kernel splat in $res/console.txt:"; head -n 5 "$res/splats.txt"; }
+	# A hang says nothing on the console: say it here, in one line.
+	[ -f "$res/timeout" ] && echo "guest hung: killed after $(cat "$res/timeout")s (GUEST_TIMEOUT), console: $res/console.txt"
 	return 0
 }
 

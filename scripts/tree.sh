@@ -47,18 +47,12 @@ make_base()
 	mv "$tmp" "$SRC"
 }
 
-# git am each patch; on failure name the patch and the hunk that failed.
+# git am each patch; on failure name the patch and the hunk that failed
+# (apply_patches, in lib.sh so that the harness's own tests run it).
 apply_series()
 {
-	local p out
 	git -C "$SRC" checkout -q -B series base
-	for p in $(series_patches); do
-		if ! out=$(git -C "$SRC" am -q "$PATCHES/$p" 2>&1); then
-			git -C "$SRC" am --abort || true
-			printf '%s\n' "$out" | grep -E '^(error|Patch failed)' >&2 || printf '%s\n' "$out" >&2
-			die "the series no longer applies to linux-source-6.12 $(base_version): $p"
-		fi
-	done
+	apply_patches "$SRC" "$PATCHES" "linux-source-6.12 $(cat "$SRC/.git/harness-base-version")"
 	printf '%s %s\n' "$(series_hash)" "$(git -C "$SRC" rev-parse HEAD)" >"$STATE"
 	stage "applied $(series_patches | wc -l) patches on $(cat "$SRC/.git/harness-base-version")"
 }
@@ -71,7 +65,7 @@ tree_is_disposable()
 	[ -f "$STATE" ] || return 1
 	tip=$(cut -d' ' -f2 "$STATE")
 	[ "$(git -C "$SRC" rev-parse HEAD)" = "$tip" ] &&
-		[ -z "$(git -C "$SRC" status --porcelain --untracked-files=no)" ]
+		tree_clean
 }
 
 main()

@@ -79,12 +79,13 @@ raw_results()
 # Strict xfail: listed + FAIL -> XFAIL; listed + anything else -> failed.
 apply_xfail()
 {
-	awk -F'\t' -v kernel="$kernel" -v list="$XFAIL" '
+	awk -F'\t' -v kernel="$kernel" -v arch="$ARCH" -v list="$XFAIL" '
 		BEGIN {
 			while ((getline line <list) > 0) {
 				if (line ~ /^[[:space:]]*(#|$)/) continue
 				split(line, f, /[[:space:]]+/)
-				if (f[1] == kernel) listed[f[2]] = 1
+				if (f[1] == kernel || f[1] == arch "/" kernel)
+					listed[f[2]] = 1
 			}
 		}
 		{

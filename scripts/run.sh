@@ -13,9 +13,23 @@ main()
 	"$TOP/scripts/guest.sh"
 	"$TOP/scripts/kernel.sh" series
 	# Never fails on speed; only on a guest that crashed, hung or splatted.
-	[ "${BENCH:-1}" = 0 ] || "$TOP/scripts/bench.sh" || rc=$?
+	# Its table and plot end the summary.
+	[ "${BENCH:-1}" = 0 ] || "$TOP/scripts/bench.sh" >"$LOGS/bench-$ARCH.log" 2>&1 || rc=$?
 	"$TOP/scripts/summary.sh" "$ARCH/series=$BUILD/results/$ARCH-series/counts"
-	[ $rc = 0 ] || die "the benchmark failed (see above)"
+	[ "${BENCH:-1}" = 0 ] || show_bench $rc
+}
+
+# The benchmark's table and the path of its plot, or why there is none.
+show_bench()
+{
+	local res=$BUILD/results/$ARCH-bench
+	if [ "$1" != 0 ]; then
+		tail -n 30 "$LOGS/bench-$ARCH.log" >&2
+		die "the benchmark failed; full log: $LOGS/bench-$ARCH.log"
+	fi
+	echo
+	cat "$res/table.txt"
+	echo "plot: $res/plot.png"
 }
 
 main "$@"

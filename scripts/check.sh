@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The test command: the harness's own tests, the lint/bisect gate over the
 # series, the mbox round trip through git am, then KUnit + selftests on the
-# series kernel and, as negative controls, on the series with the core
-# patch reverted and on the base kernel.
+# series kernel, its debug build and, as negative controls, on the series
+# with the core patch reverted and on the base kernel; then the series and
+# the base for arm64 too.
 # Ends with "N passed, N failed, N skipped" and exits non-zero on any
 # failure.
 . "$(dirname "$0")/lib.sh"
@@ -15,21 +16,41 @@
 # must fail on each. revert-13-6 changes build/linux, so it comes after
 # the kernels built from the series as it is.
 KERNELS=${KERNELS:-series debug revert-13-6 base}
+# Other architectures: the same tests on the series and on the base; the
+# gate and the debug and revert controls are not repeated there.
+ARCHES=${ARCHES:-x86_64 arm64}
+OTHER_KERNELS=${OTHER_KERNELS:-series base}
+
+# run_arch ARCH KERNEL...: the guest and each kernel of ARCH; appends
+# ARCH/KERNEL=COUNTS to the counts array of main().
+run_arch()
+{
+	local arch=$1 k
+	shift
+	ARCH=$arch "$TOP/scripts/deps.sh"
+	ARCH=$arch "$TOP/scripts/guest.sh"
+	for k in "$@"; do
+		rm -f "$BUILD/results/$arch-$k/counts"
+		ARCH=$arch "$TOP/scripts/kernel.sh" "$k" || true
+		counts+=("$arch/$k=$BUILD/results/$arch-$k/counts")
+	done
+}
 
 main()
 {
-	local k counts=()
-	stage "test command: $ARCH, kernels: $KERNELS"
+	local a counts=()
+	stage "test command: $ARCHES; kernels: $KERNELS (${ARCHES%% *}), $OTHER_KERNELS (others)"
 	"$TOP/scripts/deps.sh"
 	"$TOP/scripts/tree.sh"
 	"$TOP/tests/harness/run.sh"
 	"$TOP/scripts/gate.sh"
 	"$TOP/scripts/mbox.sh" check
-	"$TOP/scripts/guest.sh"
-	for k in $KERNELS; do
-		rm -f "$BUILD/results/$ARCH-$k/counts"
-		"$TOP/scripts/kernel.sh" "$k" || true
-		counts+=("$ARCH/$k=$BUILD/results/$ARCH-$k/counts")
+	for a in $ARCHES; do
+		if [ "$a" = "${ARCHES%% *}" ]; then
+			run_arch "$a" $KERNELS
+		else
+			run_arch "$a" $OTHER_KERNELS
+		fi
 	done
 	"$TOP/scripts/summary.sh" "${counts[@]}"
 }

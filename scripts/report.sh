@@ -126,10 +126,20 @@ print_table()
 		}'
 }
 
+# The race stress's closing figures (seed, operations, mismatches), and
+# the number of splat lines in the whole console, for the summary.
+stress_figures()
+{
+	local line
+	line=$(grep -E '^# seed=[0-9]+ seconds=' "$res/console.txt" | tail -n 1) || return 0
+	echo "dex-stress: ${line#\# } splats=$(wc -l <"$res/splats.txt")"
+}
+
 main()
 {
 	raw_results | apply_xfail >"$res/results.tsv"
 	print_table <"$res/results.tsv"
+	stress_figures
 	[ -s "$res/splats.txt" ] && { echo "kernel splat in $res/console.txt:"; head -n 5 "$res/splats.txt"; }
 	# A hang says nothing on the console: say it here, in one line.
 	[ -f "$res/timeout" ] && echo "guest hung: killed after $(cat "$res/timeout")s (GUEST_TIMEOUT), console: $res/console.txt"

@@ -5,7 +5,8 @@
 # default), built and booted one after the other in this run with the
 # benchmark initramfs (scripts/guest.sh bench). Then a table with the
 # LAST/FIRST kernel ratios and the ratio to the mprotect() floor, and a
-# plot: build/results/ARCH-bench/{table.txt,plot.png}.
+# plot: build/results/ARCH-bench/{table.txt,plot.png}, or ARCH-bench-F for
+# kernels with a config fragment F (KERNELS="base+noafdbm series+noafdbm").
 #
 # With KERNEL=CONSOLE_LOG arguments nothing is built or booted: the table
 # is made from those consoles (recorded bench runs, in that order).
@@ -17,7 +18,8 @@
 . "$(dirname "$0")/lib.sh"
 
 KERNELS=${KERNELS:-base series}
-RES=$BUILD/results/$ARCH-bench
+FRAGMENT=$(kernel_fragment "${KERNELS%% *}")
+RES=$BUILD/results/$ARCH-bench${FRAGMENT:+-$FRAGMENT}
 
 kernel_res()
 {

@@ -32,7 +32,7 @@ fi
 # it (kernel BUG in try_to_migrate_one() on move_pages() of a THP with a
 # device-exclusive page; see the cover letter), which would cut their run
 # short. guest/init skips the programs named in HARNESS_SKIP.
-case $kernel in
+case $(kernel_tree "$kernel") in
 base|revert-*) CMDLINE+=" HARNESS_SKIP=dex-stress" ;;
 esac
 

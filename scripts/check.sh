@@ -3,24 +3,27 @@
 # The test command: the harness's own tests, the lint/bisect gate over the
 # series, the mbox round trip through git am, then KUnit + selftests on the
 # series kernel, its debug build and, as negative controls, on the series
-# with the core patch reverted and on the base kernel; then the series and
-# the base for arm64 too.
+# with patches reverted and on the base kernel; then arm64: the series,
+# with and without hardware access flag updates.
 # Ends with "N passed, N failed, N skipped" and exits non-zero on any
 # failure.
 . "$(dirname "$0")/lib.sh"
 
 # The series, and the series built with the debug fragment (config/
-# debug.config); as negative controls, the series without patch 6 (the
-# can_change_pte_writable() one; patch 13, which drops the entry type that
-# 6 made unused, goes first) and the unpatched base. tests/xfail says what
-# must fail on each. revert-13-6 changes build/linux, so it comes after
-# the kernels built from the series as it is.
-KERNELS=${KERNELS:-series debug revert-13-6 base}
-# Other architectures: the same tests on the series; the gate, the debug
-# kernel and the negative controls are not repeated there, to keep a cold
-# run inside CI's limit (OTHER_KERNELS="series base" adds the base).
+# debug.config); as negative controls, the series without patch 25 (young
+# PTE on a CPU fault), without patch 6 (the can_change_pte_writable() one;
+# patch 13, which drops the entry type that 6 made unused, goes first), and
+# the unpatched base. tests/xfail says what must fail on each. The revert-*
+# kernels change build/linux, so they come after the kernels built from
+# the series as it is.
+KERNELS=${KERNELS:-series series+debug revert-25 revert-13-6 base}
+# Other architectures: the series, and on arm64 the series without hardware
+# access flag updates (config/noafdbm.config), where patch 25 saves a fault
+# per page, with and without that patch. The gate, the debug kernel and the
+# other negative controls are not repeated there, to keep a cold run inside
+# CI's limit (OTHER_KERNELS="series base" runs the base too).
 ARCHES=${ARCHES:-x86_64 arm64}
-OTHER_KERNELS=${OTHER_KERNELS:-series}
+OTHER_KERNELS=${OTHER_KERNELS:-series series+noafdbm revert-25+noafdbm}
 
 # run_arch ARCH KERNEL...: the guest and each kernel of ARCH; appends
 # ARCH/KERNEL=COUNTS to the counts array of main().

@@ -15,13 +15,13 @@ out=$(kernel_out "$kernel")
 FRAGMENTS=$out/.harness-fragments
 
 # The fragments for this tree, concatenated: common, the architecture,
-# then the series' symbols that this tree's Kconfig knows; for the "debug"
-# kernel, config/debug.config too.
+# then the series' symbols that this tree's Kconfig knows; last the
+# kernel's own fragment (TREE+FRAGMENT), if it has one.
 fragments()
 {
-	local line sym
+	local line sym frag
+	frag=$(kernel_fragment "$kernel")
 	cat "$TOP/config/common.config" "$TOP/config/$ARCH.config"
-	[ "$kernel" != debug ] || cat "$TOP/config/debug.config"
 	while IFS= read -r line; do
 		case $line in
 		CONFIG_*=*)
@@ -32,20 +32,35 @@ fragments()
 			;;
 		esac
 	done <"$TOP/config/series.config"
+	[ -z "$frag" ] || cat "$TOP/config/$frag.config"
+}
+
+# What the fragments ask of each symbol: the last line that sets it or
+# says it "is not set" (a later fragment overrides an earlier one).
+wanted()
+{
+	sed -n -E 's/^(CONFIG_[A-Za-z0-9_]+)=.*/\1 &/p; s/^# (CONFIG_[A-Za-z0-9_]+) is not set$/\1 &/p' \
+		"$FRAGMENTS" | tac | awk '!seen[$1]++' | tac | cut -d' ' -f2-
 }
 
 # Print each requested symbol that did not survive the merge.
 missing()
 {
-	local line
+	local line sym
 	while IFS= read -r line; do
 		case $line in
 		CONFIG_*=*)
-			grep -qxF "$line" "$out/.config" 2>/dev/null ||
-				echo "missing: $line (.config has: $(grep -E "^(# )?${line%%=*}[= ]" "$out/.config" || echo nothing))"
+			sym=${line%%=*}
+			grep -qxF "$line" "$out/.config" 2>/dev/null && continue
+			;;
+		*)
+			sym=${line#\# }
+			sym=${sym%% *}
+			grep -q "^$sym=" "$out/.config" 2>/dev/null || continue
 			;;
 		esac
-	done <"$FRAGMENTS"
+		echo "missing: $line (.config has: $(grep -E "^(# )?$sym[= ]" "$out/.config" || echo nothing))"
+	done < <(wanted)
 }
 
 main()

@@ -29,13 +29,14 @@ test_programs()
 	grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/guest/$LIST" | awk '{ print $2 }' | sort -u
 }
 
-# build_own LOG OUT NAME: guest/src/NAME.c, with kselftest_harness.h and
-# lib/test_hmm_uapi.h from the series tree.
+# build_own LOG OUT NAME: guest/src/NAME.c, with kselftest_harness.h,
+# the mm selftests' helpers (vm_util.c) and lib/test_hmm_uapi.h from the
+# series tree.
 build_own()
 {
 	run_logged "$1" "$(arch_cross_compile)gcc" -static -O2 -Wall -pthread \
 		-isystem "$2/usr/include" -I "$SELFTESTS" -I "$SRC/lib" \
-		-o "$GUEST/bin/$3" "$TOP/guest/src/$3.c"
+		-o "$GUEST/bin/$3" "$TOP/guest/src/$3.c" "$SELFTESTS/mm/vm_util.c"
 }
 
 build_tests()

@@ -4,15 +4,17 @@
 # tree, build it, boot it with the guest initramfs, report. Leaves
 # build/results/ARCH-KERNEL/{console.log,results.tsv,counts}.
 #
-# KERNEL is one of
+# KERNEL is TREE[+FRAGMENT]. TREE is one of
 #   series     build/linux as it is (the series, or your edits of it)
-#   debug      the same with config/debug.config (KASAN, lockdep, ...)
 #   base       the unpatched base, in its own worktree
 #   revert-N   the series with patch N reverted on top (a negative control:
 #              tests of what patch N changes must fail there). revert-N-M
 #              reverts N, then M, for a patch that later patches build on.
 #              It is built in build/linux, which must match patches/, and
 #              left on the series afterwards.
+# +FRAGMENT adds config/FRAGMENT.config to the configuration: series+debug
+# (KASAN, lockdep, ...), series+noafdbm (arm64 without hardware access
+# flag updates).
 . "$(dirname "$0")/lib.sh"
 
 kernel=${1:?usage: kernel.sh KERNEL}
@@ -55,11 +57,16 @@ revert_in_series_tree()
 
 checkout()
 {
-	case $kernel in
-	series|debug) ;;
+	local tree frag
+	tree=$(kernel_tree "$kernel")
+	frag=$(kernel_fragment "$kernel")
+	[ -z "$frag" ] || [ -f "$TOP/config/$frag.config" ] ||
+		die "unknown kernel '$kernel': there is no config/$frag.config"
+	case $tree in
+	series) ;;
 	base) worktree_at base ;;
-	revert-[0-9]*) revert_in_series_tree "${kernel#revert-}" ;;
-	*) die "unknown kernel '$kernel' (series, base, revert-N[-M...])" ;;
+	revert-[0-9]*) revert_in_series_tree "${tree#revert-}" ;;
+	*) die "unknown kernel '$kernel' (series, base, revert-N[-M...], each +FRAGMENT)" ;;
 	esac
 }
 

@@ -3,8 +3,8 @@
 #
 # Layout of the ignored work folder (BUILD, default ./build):
 #   linux/                  git tree: tag "base" + the series as commits (branch "series")
-#   worktrees/<kernel>/     other kernels (e.g. "base") checked out from that tree
-#   <tree>/out-<arch>/      O= build directory of each kernel tree
+#   worktrees/<tree>/       other kernel trees (e.g. "base") checked out from it
+#   <tree>/out-<arch>[-<fragment>]/  O= build directory of each tree and config
 #   guest/<arch>/           initramfs and the test programs in it
 #   results/<arch>-<kernel>/  console log, parsed results
 #   logs/                   full logs of every stage
@@ -73,27 +73,44 @@ arch_image()
 	esac
 }
 
-# Source tree of a kernel: "series" is the tree you edit, and "revert-N"
-# and "debug" are built there too; any other name is a worktree of the same
-# repository (see scripts/kernel.sh).
-kernel_src()
+# A kernel's name is TREE[+FRAGMENT]. TREE says which source: "series"
+# (build/linux as it is), "revert-N[-M...]" (build/linux with patches
+# reverted, see scripts/kernel.sh) or "base" (a worktree). FRAGMENT names
+# config/FRAGMENT.config, merged on top of the usual fragments: "series+debug"
+# is the series built with config/debug.config.
+kernel_tree()
+{
+	echo "${1%%+*}"
+}
+
+kernel_fragment()
 {
 	case $1 in
-	series|revert-*|debug) echo "$SRC" ;;
-	*) echo "$BUILD/worktrees/$1" ;;
+	*+*) echo "${1#*+}" ;;
+	esac
+}
+
+# Source tree of a kernel: the series and its reverts are built in
+# build/linux, any other tree in a worktree of the same repository.
+kernel_src()
+{
+	local tree
+	tree=$(kernel_tree "$1")
+	case $tree in
+	series|revert-*) echo "$SRC" ;;
+	*) echo "$BUILD/worktrees/$tree" ;;
 	esac
 }
 
 # The O= directory is a direct subdirectory of the source tree: kbuild then
 # passes relative paths ("..") to the compiler, so ccache hits across the
-# trees of different kernels for every file that they share. The debug
-# kernel has its own, as its configuration differs.
+# trees of different kernels for every file that they share. A fragment
+# changes the configuration, so it gets a directory of its own.
 kernel_out()
 {
-	case $1 in
-	debug) echo "$SRC/out-$ARCH-debug" ;;
-	*) echo "$(kernel_src "$1")/out-$ARCH" ;;
-	esac
+	local frag
+	frag=$(kernel_fragment "$1")
+	echo "$(kernel_src "$1")/out-$ARCH${frag:+-$frag}"
 }
 
 # The initramfs scripts/guest.sh builds from guest/LIST: "tests" (the

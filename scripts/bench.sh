@@ -23,7 +23,7 @@ RES=$BUILD/results/$ARCH-bench${FRAGMENT:+-$FRAGMENT}
 
 kernel_res()
 {
-	echo "$BUILD/results/$ARCH-$1-bench"
+	results_dir "$1" bench
 }
 
 # Build and boot each kernel right before its run: revert-N shares the

@@ -10,7 +10,7 @@
 
 kernel=${1:?usage: boot.sh KERNEL [bench]}
 list=${2:-tests}
-RESULTS=$BUILD/results/$ARCH-$kernel$([ "$list" = tests ] || echo "-$list")
+RESULTS=$(results_dir "$kernel" "$list")
 GUEST_TIMEOUT=${GUEST_TIMEOUT:-600}
 ACCEL=${ACCEL:-tcg}
 

@@ -29,14 +29,14 @@ OTHER_KERNELS=${OTHER_KERNELS:-series series+noafdbm revert-25+noafdbm}
 # ARCH/KERNEL=COUNTS to the counts array of main().
 run_arch()
 {
-	local arch=$1 k
+	local arch=$1 k res
 	shift
-	ARCH=$arch "$TOP/scripts/deps.sh"
 	ARCH=$arch "$TOP/scripts/guest.sh"
 	for k in "$@"; do
-		rm -f "$BUILD/results/$arch-$k/counts"
+		res=$(ARCH=$arch results_dir "$k")
+		rm -f "$res/counts"
 		ARCH=$arch "$TOP/scripts/kernel.sh" "$k" || true
-		counts+=("$arch/$k=$BUILD/results/$arch-$k/counts")
+		counts+=("$arch/$k=$res/counts")
 	done
 }
 
@@ -44,7 +44,11 @@ main()
 {
 	local a counts=()
 	stage "test command: $ARCHES; kernels: $KERNELS (${ARCHES%% *}), $OTHER_KERNELS (others)"
-	"$TOP/scripts/deps.sh"
+	# Every architecture's packages first: a missing one fails the run
+	# before the long gate, not after it.
+	for a in $ARCHES; do
+		ARCH=$a "$TOP/scripts/deps.sh"
+	done
 	"$TOP/scripts/tree.sh"
 	"$TOP/tests/harness/run.sh"
 	"$TOP/scripts/gate.sh"

@@ -53,14 +53,16 @@ check_patch()
 }
 
 # A patch that passed the gate is not checked again while it, the patches
-# before it, the config fragments and the gate itself are unchanged.
+# before it, the config fragments the gate builds with (config.sh series)
+# and the gate itself are unchanged.
 GATE_OK=$BUILD/gate-ok-$ARCH
 
 gate_key()
 {
 	local n=$1
 	(cd "$PATCHES" && cat $(series_patches | head -n "$n")
-	 cat "$TOP"/config/*.config "$TOP/scripts/gate.sh") | sha256sum | cut -d' ' -f1
+	 cat "$TOP/config/common.config" "$TOP/config/$ARCH.config" \
+		"$TOP/config/series.config" "$TOP/scripts/gate.sh") | sha256sum | cut -d' ' -f1
 }
 
 main()

@@ -78,7 +78,7 @@ main()
 	[ "${BUILD_ONLY:-0}" = 0 ] || return 0
 	[ -f "$BUILD/guest/$ARCH/initramfs.cpio.gz" ] || die "no initramfs: run scripts/guest.sh first"
 	"$TOP/scripts/boot.sh" "$kernel"
-	"$TOP/scripts/report.sh" "$BUILD/results/$ARCH-$kernel" "$kernel"
+	"$TOP/scripts/report.sh" "$(results_dir "$kernel")" "$kernel"
 }
 
 main "$@"

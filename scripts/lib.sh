@@ -123,6 +123,16 @@ guest_cpio()
 	esac
 }
 
+# Where a boot of KERNEL with the initramfs of LIST (as for guest_cpio)
+# leaves its console log, parsed results and counts.
+results_dir()
+{
+	case ${2:-tests} in
+	tests) echo "$BUILD/results/$ARCH-$1" ;;
+	*) echo "$BUILD/results/$ARCH-$1-$2" ;;
+	esac
+}
+
 # make in kernel KERNEL's source tree, out of tree, with ccache.
 kmake()
 {

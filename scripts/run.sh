@@ -15,7 +15,7 @@ main()
 	# Never fails on speed; only on a guest that crashed, hung or splatted.
 	# Its table and plot end the summary.
 	[ "${BENCH:-1}" = 0 ] || "$TOP/scripts/bench.sh" >"$LOGS/bench-$ARCH.log" 2>&1 || rc=$?
-	"$TOP/scripts/summary.sh" "$ARCH/series=$BUILD/results/$ARCH-series/counts"
+	"$TOP/scripts/summary.sh" "$ARCH/series=$(results_dir series)/counts"
 	[ "${BENCH:-1}" = 0 ] || show_bench $rc
 }
 

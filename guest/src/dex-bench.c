@@ -471,8 +471,8 @@ int main(int argc, char **argv)
 		if (softdirty_supported())
 			bench_faults(i, SOFTDIRTY);
 		else
-			ksft_test_result_skip("faults-%s-softdirty: soft-dirty not supported\n",
-					      i ? "thp" : "4k");
+			ksft_test_result_code(KSFT_SKIP, i ? "faults-thp-softdirty" :
+					      "faults-4k-softdirty", "soft-dirty not supported");
 	}
 	ksft_finished();
 }

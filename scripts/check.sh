@@ -13,9 +13,9 @@
 # debug.config); as negative controls, the series without patch 25 (young
 # PTE on a CPU fault), without patch 6 (the can_change_pte_writable() one;
 # 25, which edits the code 6 adds, and 13, which drops the entry type that
-# 6 made unused, go first), and the unpatched base. tests/xfail says what must fail on each. The revert-*
-# kernels change build/linux, so they come after the kernels built from
-# the series as it is.
+# 6 made unused, go first), and the unpatched base. tests/xfail says what
+# must fail on each. The revert-* kernels change build/linux, so they come
+# after the kernels built from the series as it is.
 KERNELS=${KERNELS:-series series+debug revert-25 revert-25-13-6 base}
 # Other architectures: the series, and on arm64 the series without hardware
 # access flag updates (config/noafdbm.config), where patch 25 saves a fault

@@ -44,14 +44,13 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <linux/kernel-page-flags.h>
 
 #include "kselftest.h"
 #include "mm/vm_util.h"
 #include "test_hmm_uapi.h"
 
 #define MAX_REPS	63
-#define PM_PFN_MASK	((1ULL << 55) - 1)
-#define KPF_THP		22
 
 static unsigned long page_size, pmd_size;
 static int dmirror_fd, pagemap_fd, kpageflags_fd;
@@ -154,12 +153,12 @@ static bool intact(const char *p, unsigned long npages, unsigned int gen)
 
 static bool is_thp(char *addr)
 {
-	uint64_t ent = pagemap_get_entry(pagemap_fd, addr), flags = 0;
-	off_t off = (ent & PM_PFN_MASK) * sizeof(flags);
+	unsigned long pfn = pagemap_get_pfn(pagemap_fd, addr);
+	uint64_t flags = 0;
 
-	if (!(ent & PM_PRESENT))
+	if (pfn == -1UL)	/* not present */
 		return false;
-	if (pread(kpageflags_fd, &flags, sizeof(flags), off) != sizeof(flags))
+	if (pread(kpageflags_fd, &flags, sizeof(flags), pfn * sizeof(flags)) != sizeof(flags))
 		ksft_exit_fail_msg("reading /proc/kpageflags: %s\n", strerror(errno));
 	return flags & (1ULL << KPF_THP);
 }

@@ -1,17 +1,19 @@
 # SPDX-License-Identifier: GPL-2.0
-# Thin front end over scripts/; README.md says what each target does.
-# ARCH=x86_64 (default) or arm64. Everything generated goes to build/.
+# Front end over scripts/; README.md says what each target does.
+# ARCH=x86_64 (the scripts' default) or arm64: given here, it also limits
+# 'make check' to that architecture. Everything generated goes to build/.
 
-ARCH ?= x86_64
-export ARCH
-
-.PHONY: run check tree export mbox gate config guest base bench harness-test clean
+.PHONY: run check check-full tree export mbox gate config guest shell base bench \
+	harness-test clean
 
 run:			## main job: series kernel built, booted, tested; summary
 	@scripts/run.sh
 
-check:			## test command (CI): self-tests, gate, series + base runs
+check:			## test command (CI): self-tests, quick gate, series + base, arm64 series
 	@scripts/check.sh
+
+check-full:		## full tier: full gate, debug kernel, every negative control
+	@scripts/check.sh full
 
 tree:			## build/linux: base + patches/ as commits
 	@scripts/tree.sh
@@ -22,15 +24,21 @@ export:			## build/linux commits -> patches/ (git format-patch)
 mbox:			## build/series.mbox: the whole series, for git am / b4
 	@scripts/tree.sh && scripts/mbox.sh
 
-gate:			## checkpatch --strict, kernel-doc, build at every patch
+gate:			## checkpatch --strict, kernel-doc, build at every patch (GATE=full: image)
 	@scripts/gate.sh
+
+config:			## configure the series kernel (build/linux/out-ARCH/.config)
+	@scripts/tree.sh && scripts/config.sh series
 
 guest:			## the initramfs with busybox and the test programs
 	@scripts/guest.sh
 
+shell:			## boot the last built series kernel with a shell on the console
+	@scripts/boot.sh --shell series
+
 base:			## the same flow on the unpatched base kernel
 	@scripts/tree.sh && scripts/guest.sh && scripts/kernel.sh base && \
-		scripts/summary.sh $(ARCH)/base=build/results/$(ARCH)-base/counts
+		scripts/summary.sh $${ARCH:-x86_64}/base=build/results/$${ARCH:-x86_64}-base/counts
 
 bench:			## series vs base: device-exclusive costs, table + plot
 	@scripts/tree.sh && scripts/bench.sh

@@ -1,12 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # bench.sh [KERNEL=CONSOLE_LOG...]: what device-exclusive access costs the
-# CPU (guest/src/dex-bench.c), on each kernel of KERNELS ("base series" by
+# CPU (guest/src/dex-bench.c), on each kernel of BENCH_KERNELS ("base series" by
 # default), built and booted one after the other in this run with the
 # benchmark initramfs (scripts/guest.sh bench). Then a table with the
 # LAST/FIRST kernel ratios and the ratio to the mprotect() floor, and a
 # plot: build/results/ARCH-bench/{table.txt,plot.png}, or ARCH-bench-F for
-# kernels with a config fragment F (KERNELS="base+noafdbm series+noafdbm").
+# kernels with a config fragment F (BENCH_KERNELS="base+noafdbm series+noafdbm").
 #
 # With KERNEL=CONSOLE_LOG arguments nothing is built or booted: the table
 # is made from those consoles (recorded bench runs, in that order).
@@ -17,9 +17,11 @@
 # does (exit 1), after the table is printed.
 . "$(dirname "$0")/lib.sh"
 
-KERNELS=${KERNELS:-base series}
-FRAGMENT=$(kernel_fragment "${KERNELS%% *}")
-RES=$BUILD/results/$ARCH-bench${FRAGMENT:+-$FRAGMENT}
+# BENCH_KERNELS: the kernels compared, the reference first and the one
+# measured against it last (its own name: check.sh's kernel lists are
+# KERNELS_ARCH). Comparing a kernel with itself is refused.
+KERNELS=$(bench_kernels)
+RES=$(bench_dir)
 
 kernel_res()
 {
@@ -177,6 +179,8 @@ main()
 	t=$(date +%s)
 	stage "benchmark: $ARCH, kernels: ${*:-$KERNELS}"
 	if [ $# = 0 ]; then
+		[ "$(echo "$KERNELS" | tr ' ' '\n' | sort -u | grep -c .)" -ge 2 ] ||
+			die "BENCH_KERNELS='$KERNELS': name two different kernels (the reference first)"
 		run_kernels
 	else
 		use_consoles "$@"

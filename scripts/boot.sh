@@ -6,75 +6,233 @@
 # benchmark initramfs instead (scripts/guest.sh bench), and the console in
 # build/results/ARCH-KERNEL-bench/. A guest that outlives GUEST_TIMEOUT
 # seconds is killed; report.sh then calls it a hang.
+#
+# boot.sh --shell KERNEL: the last built image of KERNEL with the test
+# initramfs and the same command line, but guest/init sets the machine up
+# and starts a shell on the console instead of the tests; the console is
+# this terminal (QEMU -serial mon:stdio: Ctrl-A X quits QEMU, Ctrl-A C is
+# its monitor; 'exit' in the shell powers the guest off). No time limit.
+#
+# Ctrl-C (SIGINT), SIGTERM and SIGHUP stop the guest at once: "interrupted:
+# guest ARCH/KERNEL stopped" and exit status 128 + the signal (130, 143,
+# 129), which callers take as "stop the whole run".
+#
+# Knobs, from the environment:
+#   ACCEL=tcg|kvm       QEMU accelerator (tcg)
+#   TEST_TIMEOUT=S      seconds each test program may run in the guest (the
+#                       mm selftests' "timeout=" of their settings file, 180)
+#   STRESS_SECONDS=S    how long dex-stress runs (60); its own limit is
+#                       STRESS_SECONDS + TEST_TIMEOUT
+#   DEX_STRESS_SEED=N   dex-stress's seed, to replay a run (it prints it)
+#   GUEST_TIMEOUT=S     hard limit of the whole guest (see guest_timeout)
+#   KUNIT_FILTER=GLOB   only the KUnit tests that match (kunit.filter_glob)
+#   SELFTEST_FILTER="NAME [ARGS...]"  only program NAME, with ARGS added
+#   V=1                 print the QEMU command, quoted so that it can be
+#                       run again by hand
+# The two filters are for the test initramfs only (see kernel_cmdline).
 . "$(dirname "$0")/lib.sh"
 
-kernel=${1:?usage: boot.sh KERNEL [bench]}
-list=${2:-tests}
-RESULTS=$(results_dir "$kernel" "$list")
-GUEST_TIMEOUT=${GUEST_TIMEOUT:-600}
-ACCEL=${ACCEL:-tcg}
-
-# oops=panic + panic=-1 + -no-reboot: a crash ends the guest at once
-# instead of leaving it to the timeout. brd gives the guest a swap device.
-CMDLINE="oops=panic panic=-1 kunit.enable=1 hugepages=8 brd.rd_nr=1 brd.rd_size=262144"
-# STRESS_SECONDS=N: how long dex-stress runs (its default is 60 s). A
-# NAME=value word without a dot reaches /init, and so the tests, as an
-# environment variable.
-if [ -n "${STRESS_SECONDS:-}" ]; then
-	case $STRESS_SECONDS in
-	*[!0-9]*) die "STRESS_SECONDS must be a number of seconds: $STRESS_SECONDS" ;;
-	esac
-	CMDLINE+=" DEX_STRESS_SECONDS=$STRESS_SECONDS"
+USAGE="usage: boot.sh [--shell] KERNEL [bench]"
+shell=0
+if [ "${1:-}" = --shell ]; then
+	shell=1
+	shift
 fi
+kernel=${1:?$USAGE}
+list=${2:-tests}
+case $list in tests|bench) ;; *) die "$USAGE" ;; esac
+[ $shell = 0 ] || [ "$list" = tests ] || die "--shell boots the test initramfs: $USAGE"
+RESULTS=$(results_dir "$kernel" "$list")
 
-# The race stress is for kernels with the whole series. On the negative
-# controls it proves nothing deterministic, and 6.12.117 itself dies under
-# it (kernel BUG in try_to_migrate_one() on move_pages() of a THP with a
-# device-exclusive page; see the cover letter), which would cut their run
-# short. guest/init skips the programs named in HARNESS_SKIP.
-case $(kernel_tree "$kernel") in
-base|revert-*) CMDLINE+=" HARNESS_SKIP=dex-stress" ;;
-esac
-
-qemu_cmd()
+# positive NAME: die unless $NAME is a whole number of seconds above 0; it
+# goes into QEMU's, timeout's and the guest's arguments as it is.
+positive()
 {
-	local image
-	image=$(kernel_out "$kernel")/$(arch_image)
-	case $ARCH in
-	x86_64)
-		echo qemu-system-x86_64 -machine q35 -cpu max
-		echo -append "'console=ttyS0 numa=fake=2 $CMDLINE'"
-		;;
-	arm64)
-		echo qemu-system-aarch64 -machine virt -cpu max
-		echo -append "'console=ttyAMA0 $CMDLINE'"
-		# Two NUMA nodes of 2 GiB (of -m 4G), one CPU each, which the
-		# kernel reads from the device tree (numa=fake= is x86-only).
-		echo -object memory-backend-ram,id=mem0,size=2G
-		echo -object memory-backend-ram,id=mem1,size=2G
-		echo -numa node,nodeid=0,cpus=0,memdev=mem0
-		echo -numa node,nodeid=1,cpus=1,memdev=mem1
-		;;
-	esac
-	echo -accel "$ACCEL" -smp 2 -m 4G -nodefaults -display none -no-reboot
-	echo -kernel "$image" -initrd "$(guest_cpio "$list")"
-	echo -serial "file:$RESULTS/console.log"
+	[[ ${!1} =~ ^[1-9][0-9]*$ ]] || die "$1 must be a positive whole number of seconds, not '${!1}'"
 }
 
-main()
+# The mm selftests' own limit per program, from the "settings" file that
+# the kselftest runner reads (tools/testing/selftests/mm/settings).
+selftests_timeout()
 {
-	local rc=0 t
+	sed -n 's/^timeout=\([0-9][0-9]*\)$/\1/p' \
+		"$SRC/tools/testing/selftests/mm/settings" 2>/dev/null | grep . || echo 180
+}
+
+# Long enough for every program of the list to reach its own limit in the
+# guest (TEST_TIMEOUT each, STRESS_SECONDS more for dex-stress) plus one
+# TEST_TIMEOUT for boot and KUnit, so that a program that hangs is named
+# by its own timeout, not by this one: 600 s for the tests by default,
+# 1140 s with STRESS_SECONDS=600 (a soak).
+guest_timeout()
+{
+	local n
+	n=$(grep -c -v -e '^#' -e '^[[:space:]]*$' "$TOP/guest/$list")
+	echo $(( (n + 1) * TEST_TIMEOUT + STRESS_SECONDS ))
+}
+
+check_knobs()
+{
+	ACCEL=${ACCEL:-tcg}
+	case $ACCEL in
+	tcg|kvm) ;;
+	*) die "ACCEL must be tcg or kvm, not '$ACCEL'" ;;
+	esac
+	TEST_TIMEOUT=${TEST_TIMEOUT:-$(selftests_timeout)}
+	positive TEST_TIMEOUT
+	STRESS_SECONDS=${STRESS_SECONDS:-60}
+	positive STRESS_SECONDS
+	GUEST_TIMEOUT=${GUEST_TIMEOUT:-$(guest_timeout)}
+	positive GUEST_TIMEOUT
+	# dex-stress reads it with strtoull(, 0): decimal as it prints it, or hex.
+	[[ ${DEX_STRESS_SEED:-0} =~ ^([0-9]+|0[xX][0-9a-fA-F]+)$ ]] ||
+		die "DEX_STRESS_SEED must be a number (dex-stress prints it as '# seed=N'), not '$DEX_STRESS_SEED'"
+	check_filters
+}
+
+# KUNIT_FILTER is one word of the kernel command line. SELFTEST_FILTER
+# goes there in double quotes (see kernel_cmdline), so it cannot hold one;
+# its first word must name a program of guest/tests.
+check_filters()
+{
+	local name
+	case ${KUNIT_FILTER:-} in
+	*[[:space:]\"]*) die "KUNIT_FILTER is a glob without blanks or quotes: '$KUNIT_FILTER'" ;;
+	esac
+	[ -n "${SELFTEST_FILTER:-}" ] || return 0
+	case $SELFTEST_FILTER in
+	*[\"$'\n']*) die "SELFTEST_FILTER cannot contain a double quote or a newline: '$SELFTEST_FILTER'" ;;
+	esac
+	name=${SELFTEST_FILTER%%[[:space:]]*}
+	awk -v n="$name" '!/^#/ && $1 == n { found = 1 } END { exit !found }' "$TOP/guest/tests" ||
+		die "SELFTEST_FILTER: no program '$name' in guest/tests, which has: $(awk '!/^#/ && NF { print $1 }' "$TOP/guest/tests" | paste -sd' ')"
+}
+
+# The kernel command line, one word per element. oops=panic + panic=-1 +
+# QEMU's -no-reboot: a crash ends the guest at once instead of leaving it
+# to the timeout. printk.time=1 (a boot parameter, whatever
+# CONFIG_PRINTK_TIME says) stamps every kernel line "[seconds.micro]", so
+# that report.sh tells kernel splats from the programs' own output.
+# brd gives the guest a swap device. A NAME=value word without a dot
+# reaches /init, and so the tests, as an environment variable.
+kernel_cmdline()
+{
+	cmdline=("console=$ARCH_CONSOLE" "${ARCH_CMDLINE[@]}" printk.time=1
+		oops=panic panic=-1 kunit.enable=1 hugepages=8
+		brd.rd_nr=1 brd.rd_size=262144
+		"HARNESS_TEST_TIMEOUT=$TEST_TIMEOUT" "DEX_STRESS_SECONDS=$STRESS_SECONDS")
+	[ -z "${DEX_STRESS_SEED:-}" ] || cmdline+=("DEX_STRESS_SEED=$DEX_STRESS_SEED")
+	# The race stress is for kernels with the whole series. On the negative
+	# controls it proves nothing deterministic, and 6.12.117 itself dies
+	# under it (kernel BUG in try_to_migrate_one() on move_pages() of a THP
+	# with a device-exclusive page; see the cover letter), which would cut
+	# their run short. guest/init skips the programs named in HARNESS_SKIP.
+	case $(kernel_tree "$kernel") in
+	base|revert-*) cmdline+=(HARNESS_SKIP=dex-stress) ;;
+	esac
+	[ $shell = 0 ] || cmdline+=(HARNESS_SHELL=1)
+	# Filters narrow what the tests do; a benchmark run is never filtered.
+	[ "$list" = tests ] || return 0
+	[ -z "${KUNIT_FILTER:-}" ] || cmdline+=("kunit.filter_glob=$KUNIT_FILTER")
+	# The kernel keeps a double-quoted value whole, blanks included, and
+	# hands it to /init without the quotes (init/main.c, lib/cmdline.c).
+	[ -z "${SELFTEST_FILTER:-}" ] || cmdline+=("HARNESS_SELFTEST_FILTER=\"$SELFTEST_FILTER\"")
+}
+
+# qemu_args SERIAL [NOTE]: the QEMU command, in the array qemu; with V=1
+# it is printed, after a line with NOTE.
+qemu_args()
+{
+	qemu=("$ARCH_QEMU" "${ARCH_QEMU_ARGS[@]}"
+		-accel "$ACCEL" -smp 2 -m 4G -nodefaults -display none -no-reboot
+		-kernel "$image" -initrd "$(guest_cpio "$list")"
+		-append "${cmdline[*]}" -serial "$1")
+	if [ "${V:-0}" != 0 ]; then
+		stage "QEMU command (V=1${2:+; $2}):"
+		printf '%q' "${qemu[0]}"
+		printf ' %q' "${qemu[@]:1}"
+		echo
+	fi
+}
+
+# What a filtered run did not run, for report.sh: strict xfail cannot say
+# that a listed test that was filtered out "did not run".
+record_filters()
+{
+	rm -f "$RESULTS/filters"
+	[ "$list" = tests ] || return 0
+	[ -z "${KUNIT_FILTER:-}" ] || echo "KUNIT_FILTER=$KUNIT_FILTER" >>"$RESULTS/filters"
+	[ -z "${SELFTEST_FILTER:-}" ] || echo "SELFTEST_FILTER=$SELFTEST_FILTER" >>"$RESULTS/filters"
+	return 0
+}
+
+# stop_guest SIGNAL: the trap of INT, TERM and HUP while the guest runs.
+# timeout(1) made itself the leader of a process group (QEMU and whatever
+# it started), which the terminal's Ctrl-C does not reach: stop that group,
+# wait for it, and exit as interrupted.
+stop_guest()
+{
+	local pid=${guest:-${!:-}}
+	trap - INT TERM HUP
+	if [ -n "$pid" ]; then
+		kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	fi
+	echo "interrupted: guest $ARCH/$kernel stopped" >&2
+	exit $((128 + $(kill -l "$1")))
+}
+
+# The guest, under timeout(1), in the background: bash runs a trap only
+# between commands, and 'wait' is the one command a signal cuts short.
+run_guest()
+{
+	local rc=0 t console=$RESULTS/console.log
 	mkdir -p "$RESULTS"
-	rm -f "$RESULTS/console.log" "$RESULTS/timeout"
+	rm -f "$console" "$RESULTS/timeout"
+	record_filters
+	# QEMU's option parser takes ",," for a comma in a path.
+	qemu_args "file:${console//,/,,}" "killed after GUEST_TIMEOUT=${GUEST_TIMEOUT}s"
 	t=$(date +%s)
-	eval timeout -k 10 "$GUEST_TIMEOUT" $(qemu_cmd) </dev/null >"$RESULTS/qemu.log" 2>&1 || rc=$?
+	guest=
+	trap 'stop_guest INT' INT
+	trap 'stop_guest TERM' TERM
+	trap 'stop_guest HUP' HUP
+	timeout -k 10 "$GUEST_TIMEOUT" "${qemu[@]}" </dev/null >"$RESULTS/qemu.log" 2>&1 &
+	guest=$!
+	wait "$guest" || rc=$?
+	trap - INT TERM HUP
 	if [ $rc = 124 ] || [ $rc = 137 ]; then
 		echo "$GUEST_TIMEOUT" >"$RESULTS/timeout"
 	elif [ $rc != 0 ]; then
 		cat "$RESULTS/qemu.log" >&2
 		die "qemu failed (rc=$rc) booting $ARCH/$kernel"
 	fi
-	stage "booted $ARCH/$kernel: guest ran $(( $(date +%s) - t ))s$([ $rc = 0 ] || echo " (killed after ${GUEST_TIMEOUT}s)"), console: $RESULTS/console.log"
+	stage "booted $ARCH/$kernel: guest ran $(( $(date +%s) - t ))s$([ $rc = 0 ] || echo " (killed after ${GUEST_TIMEOUT}s)"), console: $console"
+}
+
+# The shell: QEMU in the foreground on this terminal, so neither timeout(1)
+# (which would put it in a background process group, stopped as soon as
+# it reads the terminal) nor the traps above.
+run_shell()
+{
+	qemu_args mon:stdio
+	stage "shell on $ARCH/$kernel: Ctrl-A X quits QEMU; 'exit' powers the guest off"
+	exec "${qemu[@]}"
+}
+
+main()
+{
+	check_knobs
+	image=$(kernel_out "$kernel")/$ARCH_IMAGE
+	[ -f "$image" ] || die "no kernel image $image: build it with 'BUILD_ONLY=1 scripts/kernel.sh $kernel'"
+	[ -f "$(guest_cpio "$list")" ] ||
+		die "no initramfs $(guest_cpio "$list"): build it with 'scripts/guest.sh$([ "$list" = tests ] || echo " $list")'"
+	kernel_cmdline
+	if [ $shell = 1 ]; then
+		run_shell
+	else
+		run_guest
+	fi
 }
 
 main "$@"

@@ -1,66 +1,147 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The test command: the harness's own tests, the lint/bisect gate over the
-# series, the mbox round trip through git am, then KUnit + selftests on the
-# series kernel, its debug build and, as negative controls, on the series
-# with patches reverted and on the base kernel; then arm64: the series,
-# with and without hardware access flag updates.
-# Ends with "N passed, N failed, N skipped" and exits non-zero on any
-# failure.
+# check.sh [full]: the test command, in one of two tiers.
+#
+#   check (make check, what .ci/run runs): what catches a broken
+#     submission inside CI's limit from a cold ccache. The harness's own
+#     tests, the gate in quick mode (checkpatch, kernel-doc and a build at
+#     every patch, see gate.sh), the mbox round trip, the series kernel on
+#     x86_64 (KUnit, hmm-tests, dex-stress), the unpatched base as the
+#     negative control, and the series kernel on arm64.
+#   full (make check-full): everything else, run before each submission
+#     that changes patches/: the gate building the image at every patch,
+#     the debug kernel, every negative control (revert-N kernels) and, on
+#     arm64, the kernels without hardware access flag updates.
+#
+# Both end with "N passed, N failed, N skipped" and exit non-zero on any
+# failure. ARCH=arm64 (or ARCHES="x86_64 arm64") picks the architectures;
+# KERNELS_x86_64 / KERNELS_arm64 replace a tier's kernel list there.
+given_arch=${ARCH:-}
 . "$(dirname "$0")/lib.sh"
 
-# The series, and the series built with the debug fragment (config/
-# debug.config); as negative controls, the series without patch 25 (young
-# PTE on a CPU fault), without patch 6 (the can_change_pte_writable() one;
-# 25, which edits the code 6 adds, and 13, which drops the entry type that
-# 6 made unused, go first), and the unpatched base. tests/xfail says what
-# must fail on each. The revert-* kernels change build/linux, so they come
-# after the kernels built from the series as it is.
-KERNELS=${KERNELS:-series series+debug revert-25 revert-25-13-6 base}
-# Other architectures: the series, and on arm64 the series without hardware
-# access flag updates (config/noafdbm.config), where patch 25 saves a fault
-# per page, with and without that patch. The gate, the debug kernel and the
-# other negative controls are not repeated there, to keep a cold run inside
-# CI's limit (OTHER_KERNELS="series base" runs the base too).
-ARCHES=${ARCHES:-x86_64 arm64}
-OTHER_KERNELS=${OTHER_KERNELS:-series series+noafdbm revert-25+noafdbm}
+TIER=${1:-check}
+
+# The kernels of each tier and architecture. tests/xfail says what must
+# fail on each. The revert-* kernels change build/linux, so they come
+# after the kernels built from the series as it is. series+debug adds
+# config/debug.config; revert-25 is the series without patch 25 (young PTE
+# on a CPU fault), revert-25-13-6 the series without patch 6 (the
+# can_change_pte_writable() one; 25, which edits the code 6 adds, and 13,
+# which drops the entry type that 6 made unused, go first).
+# series+noafdbm is arm64 without hardware access flag updates
+# (config/noafdbm.config), where patch 25 saves a fault per page.
+tier_kernels()
+{
+	case $TIER/$1 in
+	check/x86_64) echo series base ;;
+	check/arm64) echo series ;;
+	full/x86_64) echo series series+debug revert-25 revert-25-13-6 base ;;
+	full/arm64) echo series series+noafdbm revert-25+noafdbm base ;;
+	*) die "no kernels for tier '$TIER' on $1 (tiers: check, full)" ;;
+	esac
+}
+
+# What a run of this tier costs on 2 cores (measured, see README.md).
+tier_cost()
+{
+	case $TIER in
+	check) echo "about 20 min with a warm ccache, 45 min cold" ;;
+	full) echo "about 55 min with a warm ccache, 90 min cold" ;;
+	esac
+}
+
+kernels_of()
+{
+	local var=KERNELS_$1
+	echo "${!var:-$(tier_kernels "$1")}"
+}
+
+STAGE="start"
+interrupted()
+{
+	trap - INT TERM
+	printf '\ninterrupted during: %s\n' "$STAGE" >&2
+	back_to_series
+	echo "build/linux is on branch series; logs so far: $LOGS" >&2
+	exit 130
+}
+
+# step NAME CMD...: run one stage of the test command; an interrupted
+# child (exit status of a signal) stops the whole run.
+step()
+{
+	local rc=0
+	STAGE=$1
+	shift
+	"$@" || rc=$?
+	[ $rc -lt 128 ] || interrupted
+	return $rc
+}
+
+# Every revert-N kernel of the run still reverts (a later patch can come
+# to edit what N adds): tried in a scratch worktree in seconds, before the
+# long stages, instead of failing after them.
+check_reverts()
+{
+	local wt=$BUILD/worktrees/revert-check k a
+	git -C "$SRC" worktree remove --force "$wt" 2>/dev/null || rm -rf "$wt"
+	git -C "$SRC" worktree prune
+	# shellcheck disable=SC2064 # wt is fixed
+	trap "git -C '$SRC' worktree remove --force '$wt' 2>/dev/null || rm -rf '$wt'" EXIT
+	git -C "$SRC" worktree add -q --detach "$wt" series
+	for a in $1; do
+		for k in $(kernels_of "$a"); do
+			case $(kernel_tree "$k") in revert-*) ;; *) continue ;; esac
+			git -C "$wt" checkout -q -f --detach series
+			revert_patches "$wt" "$k"
+		done
+	done
+	git -C "$SRC" worktree remove --force "$wt"
+	trap - EXIT
+}
 
 # run_arch ARCH KERNEL...: the guest and each kernel of ARCH; appends
-# ARCH/KERNEL=COUNTS to the counts array of main().
+# ARCH/KERNEL=COUNTS to the counts array of main(). A kernel that fails
+# to build or boot has no counts, which the summary counts as a failure.
 run_arch()
 {
 	local arch=$1 k res
 	shift
-	ARCH=$arch "$TOP/scripts/guest.sh"
+	step "$arch guest" env ARCH="$arch" "$TOP/scripts/guest.sh"
 	for k in "$@"; do
 		res=$(ARCH=$arch results_dir "$k")
 		rm -f "$res/counts"
-		ARCH=$arch "$TOP/scripts/kernel.sh" "$k" || true
+		step "$arch/$k" env ARCH="$arch" "$TOP/scripts/kernel.sh" "$k" || true
 		counts+=("$arch/$k=$res/counts")
 	done
 }
 
 main()
 {
-	local a counts=()
-	stage "test command: $ARCHES; kernels: $KERNELS (${ARCHES%% *}), $OTHER_KERNELS (others)"
+	local a counts=() arches desc=""
+	case $TIER in check|full) ;; *) die "usage: check.sh [full]" ;; esac
+	arches=${ARCHES:-${given_arch:-x86_64 arm64}}
+	for a in $arches; do
+		desc+=" $a: $(kernels_of "$a");"
+	done
+	trap interrupted INT TERM
+	stage "make $([ "$TIER" = check ] && echo check || echo check-full): harness self-tests, gate ($([ "$TIER" = full ] && echo full || echo quick)), mbox,$desc $(tier_cost)"
 	# Every architecture's packages first: a missing one fails the run
 	# before the long gate, not after it.
-	for a in $ARCHES; do
-		ARCH=$a "$TOP/scripts/deps.sh"
+	for a in $arches; do
+		step "$a packages" env ARCH="$a" "$TOP/scripts/deps.sh"
 	done
-	"$TOP/scripts/tree.sh"
-	"$TOP/tests/harness/run.sh"
-	"$TOP/scripts/gate.sh"
-	"$TOP/scripts/mbox.sh" check
-	for a in $ARCHES; do
-		if [ "$a" = "${ARCHES%% *}" ]; then
-			run_arch "$a" $KERNELS
-		else
-			run_arch "$a" $OTHER_KERNELS
-		fi
+	step "make tree" "$TOP/scripts/tree.sh"
+	step "harness self-tests" "$TOP/tests/harness/run.sh"
+	step "revert-N kernels revert" check_reverts "$arches"
+	step "gate" "$TOP/scripts/gate.sh" "$([ "$TIER" = full ] && echo full || echo quick)"
+	step "mbox check" "$TOP/scripts/mbox.sh" check
+	for a in $arches; do
+		run_arch "$a" $(kernels_of "$a")
 	done
-	"$TOP/scripts/summary.sh" "${counts[@]}"
+	STAGE="summary"
+	# exec: the summary line is the last thing the run prints.
+	exec "$TOP/scripts/summary.sh" "${counts[@]}"
 }
 
 main "$@"

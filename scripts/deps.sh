@@ -5,6 +5,8 @@
 . "$(dirname "$0")/lib.sh"
 
 # package:command-or-file pairs; the second field proves the package is there.
+# The architecture's own (QEMU, cross compiler) are ARCH_PKGS of
+# scripts/arch/ARCH.sh.
 common_pkgs=(
 	linux-source-6.12:/usr/src/linux-source-6.12.tar.xz
 	busybox-static:/bin/busybox
@@ -28,17 +30,6 @@ common_pkgs=(
 	git:git
 )
 
-arch_pkgs()
-{
-	case $ARCH in
-	x86_64) echo qemu-system-x86:qemu-system-x86_64 ;;
-	arm64) echo qemu-system-arm:qemu-system-aarch64 \
-		gcc-aarch64-linux-gnu:aarch64-linux-gnu-gcc \
-		binutils-aarch64-linux-gnu:aarch64-linux-gnu-ld \
-		libc6-dev-arm64-cross:/usr/aarch64-linux-gnu/lib/libc.a ;;
-	esac
-}
-
 have()
 {
 	case $1 in
@@ -55,7 +46,7 @@ pkg_pairs()
 	if [ -n "${DEPS_PKGS:-}" ]; then
 		echo $DEPS_PKGS
 	else
-		echo "${common_pkgs[@]}" $(arch_pkgs)
+		echo "${common_pkgs[@]}" "${ARCH_PKGS[@]}"
 	fi
 }
 
@@ -95,35 +86,37 @@ install_pkgs()
 	[ -z "$missing" ] || die "still missing after apt-get: $(echo $missing) (log: $LOGS/apt.log)"
 }
 
-# The arm64 guest's /bin/busybox (scripts/guest.sh): Debian's
-# busybox-static for arm64, fetched with 'apt-get download' through an apt
-# state of its own in build/apt-arm64 (the host's dpkg architectures and
-# apt lists stay as they are) and unpacked into build/busybox-arm64.
-arm64_busybox()
+# The guest's /bin/busybox when it is not the host's (ARCH_BUSYBOX_DEB in
+# scripts/arch/ARCH.sh): Debian's busybox-static for that Debian
+# architecture, fetched with 'apt-get download' through an apt state of its
+# own in build/apt-DEB (the host's dpkg architectures and apt lists stay as
+# they are) and unpacked into build/busybox-DEB, where ARCH_BUSYBOX points.
+foreign_busybox()
 {
-	local dir=$BUILD/busybox-arm64 state=$BUILD/apt-arm64 log=$LOGS/apt.log
-	local apt=(apt-get -q -o APT::Architectures=arm64
+	local deb=$ARCH_BUSYBOX_DEB log=$LOGS/apt.log
+	local dir=$BUILD/busybox-$deb state=$BUILD/apt-$deb
+	local apt=(apt-get -q -o APT::Architectures="$deb"
 		-o APT::Sandbox::User=root
 		-o Dir::State::Lists="$state/lists" -o Dir::Cache="$state/cache")
-	[ -x "$dir/bin/busybox" ] && return 0
+	[ -x "$ARCH_BUSYBOX" ] && return 0
 
-	stage "fetching busybox-static:arm64"
+	stage "fetching busybox-static:$deb"
 	command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null ||
-		die "no apt-get/dpkg-deb: put an arm64 static busybox at $dir/bin/busybox"
+		die "no apt-get/dpkg-deb: put a $deb static busybox at $ARCH_BUSYBOX"
 	rm -rf "$state" "$dir"
 	mkdir -p "$state/lists/partial" "$state/cache/archives/partial" "$state/deb"
 	run_logged "$log" "${apt[@]}" update
-	(cd "$state/deb" && run_logged "$log" "${apt[@]}" download busybox-static:arm64) ||
-		die "cannot download busybox-static:arm64 (log: $log); or put an arm64 static busybox at $dir/bin/busybox"
-	run_logged "$log" dpkg-deb -x "$state"/deb/busybox-static_*_arm64.deb "$dir"
-	[ -x "$dir/bin/busybox" ] || die "busybox-static:arm64 has no bin/busybox (log: $log)"
+	(cd "$state/deb" && run_logged "$log" "${apt[@]}" download "busybox-static:$deb") ||
+		die "cannot download busybox-static:$deb (log: $log); or put a $deb static busybox at $ARCH_BUSYBOX"
+	run_logged "$log" dpkg-deb -x "$state"/deb/busybox-static_*_"$deb".deb "$dir"
+	[ -x "$ARCH_BUSYBOX" ] || die "busybox-static:$deb has no bin/busybox (log: $log)"
 	rm -rf "$state"
 }
 
 main()
 {
 	install_pkgs
-	[ "$ARCH" != arm64 ] || arm64_busybox
+	[ -z "$ARCH_BUSYBOX_DEB" ] || foreign_busybox
 }
 
 main "$@"

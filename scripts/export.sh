@@ -37,6 +37,8 @@ main()
 	tree_clean ||
 		die "build/linux has uncommitted changes: commit them first"
 	tmp=$(mktemp -d)
+	# shellcheck disable=SC2064 # tmp is fixed from here on
+	trap "rm -rf '$tmp'" EXIT
 	git -C "$SRC" config branch.series.description "$(cat "$TOP/cover-letter.txt")"
 	# To: the maintainers of what the series touches; Cc: reviewers and
 	# lists. A first pass gives get_maintainer.pl the patches to read.
@@ -47,10 +49,10 @@ main()
 	format_patch "$tmp" "${to[@]}" "${cc[@]}"
 	rm -f "$PATCHES"/*.patch
 	mv "$tmp"/*.patch "$PATCHES"/
-	rmdir "$tmp"
 	(cd "$PATCHES" && ls [0-9]*.patch | grep -v '^0000-cover-letter') >"$PATCHES/series"
 	# The tree now matches patches/: record it so 'make tree' keeps it.
 	printf '%s %s\n' "$(series_hash)" "$(git -C "$SRC" rev-parse HEAD)" >"$STATE"
+	rm -f "$APPLYING"
 	stage "exported $(series_patches | wc -l) patches to patches/"
 	git -C "$TOP" status --short -- patches
 }

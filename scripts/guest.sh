@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Build the guest's initramfs for ARCH: busybox-static, guest/init, and the
-# test programs of guest/tests, compiled statically against the series
-# tree's 'make headers': guest/src/NAME.c for the harness's own programs,
-# else NAME from the tree's tools/testing/selftests/mm. The cpio is written
-# by the kernel's own usr/gen_init_cpio.
+# Build the guest's initramfs for ARCH: busybox-static (ARCH_BUSYBOX of
+# scripts/arch/ARCH.sh), guest/init, and the test programs of guest/tests,
+# compiled statically against the series tree's 'make headers':
+# guest/src/NAME.c for the harness's own programs, else NAME from the
+# tree's tools/testing/selftests/mm. The cpio is written by the kernel's
+# own usr/gen_init_cpio.
 #
 # guest.sh bench: the same from guest/bench, the benchmark programs that
 # scripts/bench.sh runs, into bench.cpio.gz (see guest_cpio in lib.sh).
@@ -15,14 +16,6 @@ case $LIST in tests|bench) ;; *) die "usage: guest.sh [bench]" ;; esac
 
 GUEST=$BUILD/guest/$ARCH
 SELFTESTS=$SRC/tools/testing/selftests
-
-busybox_path()
-{
-	case $ARCH in
-	x86_64) echo /bin/busybox ;;
-	arm64) echo "$BUILD/busybox-arm64/bin/busybox" ;;
-	esac
-}
 
 test_programs()
 {
@@ -71,7 +64,7 @@ cpio_list()
 	dir /sys 755 0 0
 	dir /tmp 1777 0 0
 	nod /dev/console 600 0 0 c 5 1
-	file /bin/busybox $(busybox_path) 755 0 0
+	file /bin/busybox $ARCH_BUSYBOX 755 0 0
 	slink /bin/sh busybox 777 0 0
 	file /init $TOP/guest/init 755 0 0
 	file /etc/harness-tests $TOP/guest/$LIST 644 0 0

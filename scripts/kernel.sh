@@ -31,28 +31,14 @@ worktree_at()
 	fi
 }
 
-revert_patch()
-{
-	local n=$1 commit
-	commit=$(git -C "$SRC" rev-list --reverse base..series | sed -n "${n}p")
-	[ -n "$commit" ] || die "$kernel: the series has no patch $n"
-	git -C "$SRC" -c user.name=harness -c user.email=harness@localhost \
-		revert --no-edit "$commit" >>"$LOGS/revert.log" 2>&1 ||
-		{ git -C "$SRC" revert --abort || true; die "$kernel: patch $n does not revert cleanly"; }
-	stage "reverted patch $n: $(git -C "$SRC" log -1 --format=%s "$commit")"
-}
-
-# revert_in_series_tree N[-M...]: the series with these patches reverted,
-# in this order, on a detached HEAD.
+# revert_in_series_tree: the series with the patches that the kernel's
+# name says reverted, in that order, on a detached HEAD.
 revert_in_series_tree()
 {
-	local n
 	tree_clean || die "$kernel: build/linux has uncommitted changes"
-	trap 'git -C "$SRC" checkout -q series' EXIT
+	trap back_to_series EXIT
 	git -C "$SRC" checkout -q --detach series
-	for n in ${1//-/ }; do
-		revert_patch "$n"
-	done
+	revert_patches "$SRC" "$kernel"
 }
 
 checkout()
@@ -65,7 +51,7 @@ checkout()
 	case $tree in
 	series) ;;
 	base) worktree_at base ;;
-	revert-[0-9]*) revert_in_series_tree "${tree#revert-}" ;;
+	revert-[0-9]*) revert_in_series_tree ;;
 	*) die "unknown kernel '$kernel' (series, base, revert-N[-M...], each +FRAGMENT)" ;;
 	esac
 }

@@ -3,11 +3,19 @@
 #
 # Layout of the ignored work folder (BUILD, default ./build):
 #   linux/                  git tree: tag "base" + the series as commits (branch "series")
-#   worktrees/<tree>/       other kernel trees (e.g. "base") checked out from it
-#   <tree>/out-<arch>[-<fragment>]/  O= build directory of each tree and config
-#   guest/<arch>/           initramfs and the test programs in it
-#   results/<arch>-<kernel>/  console log, parsed results
+#   linux/out-<arch>[-<fragment>]/  O= build directory of the series and revert-N kernels
+#   worktrees/base/         the base tree, checked out from linux/ (its out-*/ inside)
+#   worktrees/mbox-check/   scratch worktree of 'mbox.sh check' (removed after)
+#   guest/<arch>/           initramfs, its file list and the test programs in it
+#   guest/gen_init_cpio     the kernel's usr/gen_init_cpio, built for the host
+#   busybox-arm64/          Debian's busybox-static for arm64 (deps.sh)
+#   results/<arch>-<kernel>[-bench]/  console log, parsed results, counts
+#   results/<arch>-bench[-<fragment>]/  benchmark table and plot
 #   logs/                   full logs of every stage
+#   gate-ok-<arch>          keys of the patches that passed the gate
+#   series.mbox, b4/        the series as one mbox, and b4's reading of it
+#   harness-test/           scratch output of the harness's own tests
+#   .lock, .lock.owner      the run that holds build/ (see take_lock)
 
 set -euo pipefail
 
@@ -21,6 +29,104 @@ T0=${T0:-$(date +%s)}
 export ARCH BUILD T0
 
 mkdir -p "$LOGS"
+
+# A command that fails under set -e ends the script; say which one, where,
+# and with what status, so that no exit is silent (a failing pipeline in a
+# function would otherwise end the run without a word). errtrace carries
+# the trap into functions and subshells; commands tested by if, && or ||
+# never trigger it.
+set -o errtrace
+trap 'on_error $? "$BASH_COMMAND" "${BASH_SOURCE[0]}" "$LINENO"' ERR
+
+on_error()
+{
+	local rc=$1 cmd=$2 file=${3#"$TOP"/} line=$4
+	# 130/143: an interrupted child; the interrupt handler speaks for it.
+	[ "$rc" -lt 128 ] || return 0
+	printf "error: %s:%s: '%s' exited with status %s\n" "$file" "$line" "$cmd" "$rc" >&2
+}
+
+# One harness run at a time per build/: a second make in the same checkout
+# would check out other commits under the first one's build and truncate
+# its logs. The first script of a run takes an exclusive flock on
+# build/.lock and its children inherit it (HARNESS_LOCK names the holder);
+# a second run is refused at once, naming the pid and command that hold it.
+take_lock()
+{
+	local lock=$BUILD/.lock
+	[ -z "${HARNESS_LOCK:-}" ] || return 0
+	mkdir -p "$BUILD"
+	exec 9>>"$lock"
+	if ! flock -n 9; then
+		die "$BUILD is in use by another run: $(cat "$lock.owner" 2>/dev/null || echo unknown)
+  wait for it to end, or stop it (kill the pid named)"
+	fi
+	printf 'pid %s, %s, since %s\n' "$$" "${0#"$TOP"/} $*" "$(date '+%F %T')" >"$lock.owner"
+	HARNESS_LOCK="$$"
+	export HARNESS_LOCK
+}
+
+# Put build/linux back on branch "series" after a script that checked out
+# other commits (gate, revert-N kernels), also when it was interrupted in
+# the middle of a git revert or am: those are aborted first, so that no
+# half-done operation is left for 'make tree' to mistake for user edits.
+back_to_series()
+{
+	[ -d "$SRC/.git" ] || return 0
+	[ ! -d "$SRC/.git/rebase-apply" ] || git -C "$SRC" am --abort >/dev/null 2>&1 || true
+	if [ -f "$SRC/.git/REVERT_HEAD" ] || [ -d "$SRC/.git/sequencer" ]; then
+		git -C "$SRC" revert --abort >/dev/null 2>&1 || true
+	fi
+	git -C "$SRC" checkout -q -f series
+}
+
+# revert_patches REPO KERNEL: on REPO's HEAD (detached, at the series),
+# revert the patches that KERNEL's tree names (revert-N[-M...]: N, then
+# M), as commits. A patch that does not revert is aborted and named.
+revert_patches()
+{
+	local repo=$1 kernel=$2 tree n commit
+	tree=$(kernel_tree "$kernel")
+	for n in ${tree//-/ }; do
+		[ "$n" != revert ] || continue
+		commit=$(git -C "$SRC" rev-list --reverse base..series | sed -n "${n}p")
+		[ -n "$commit" ] || die "$kernel: the series has no patch $n"
+		git -C "$repo" -c user.name=harness -c user.email=harness@localhost \
+			revert --no-edit "$commit" >>"$LOGS/revert.log" 2>&1 || {
+			git -C "$repo" revert --abort >/dev/null 2>&1 || true
+			die "$kernel: patch $n does not revert cleanly there (log: $LOGS/revert.log)"
+		}
+		stage "$kernel: reverted patch $n: $(git -C "$SRC" log -1 --format=%s "$commit")"
+	done
+}
+
+# APPLYING marks an apply of patches/ in progress (tree.sh): a tree that
+# an interrupted apply left half done is the harness's own work, not the
+# user's, and the next run applies patches/ again instead of refusing to
+# touch it. A patch that fails to apply removes the mark: fixing it in
+# build/linux is then the user's work.
+APPLYING=$SRC/.git/harness-applying
+
+# What a run killed before its traps ran can leave in build/linux: a git
+# am of the series (only with APPLYING: a git am of the user's own, as
+# the apply-failure message suggests, is left alone), a git revert (a
+# revert-N kernel) or a clean detached HEAD (the gate, a revert-N kernel;
+# not during a rebase). Undo it, saying so (tree.sh runs it first;
+# tests/harness/run.sh on a tiny repository); the user's edits and commits
+# on branch series are never touched.
+recover_interrupted()
+{
+	local what="" g=$SRC/.git
+	[ ! -d "$g/rebase-apply" ] || [ ! -f "$g/harness-applying" ] || what="a git am"
+	[ ! -f "$g/REVERT_HEAD" ] && [ ! -d "$g/sequencer" ] || what="a git revert"
+	if [ -z "$what" ] && [ ! -d "$g/rebase-merge" ] && [ ! -d "$g/rebase-apply" ] &&
+		! git -C "$SRC" symbolic-ref -q HEAD >/dev/null && tree_clean; then
+		what="a checkout of another commit"
+	fi
+	[ -n "$what" ] || return 0
+	stage "build/linux: undoing $what that an interrupted run left"
+	back_to_series
+}
 
 # One progress line per stage, with seconds since the job started.
 stage()
@@ -53,24 +159,27 @@ run_logged()
 	fi
 }
 
-# Kernel-side names of the architecture: the cross compiler prefix, the
-# image make target and its path under arch/.
+# Everything that differs between architectures (compiler prefix, image,
+# QEMU, console, busybox, packages) is in scripts/arch/ARCH.sh, one file
+# per architecture; the variables are described in scripts/arch/x86_64.sh.
+arch_load()
+{
+	local file=$TOP/scripts/arch/$ARCH.sh
+	[ -f "$file" ] || die "unknown ARCH=$ARCH: scripts/arch/ has $(cd "$TOP/scripts/arch" && echo *.sh)"
+	. "$file"
+}
+arch_load
+
+# The cross compiler prefix and the boot image's path under the O=
+# directory (its basename is the image's make target).
 arch_cross_compile()
 {
-	case $ARCH in
-	x86_64) echo "" ;;
-	arm64) echo "aarch64-linux-gnu-" ;;
-	*) die "unsupported ARCH=$ARCH (x86_64, arm64)" ;;
-	esac
+	echo "$ARCH_CROSS_COMPILE"
 }
 
 arch_image()
 {
-	case $ARCH in
-	x86_64) echo arch/x86/boot/bzImage ;;
-	arm64) echo arch/arm64/boot/Image ;;
-	*) die "unsupported ARCH=$ARCH" ;;
-	esac
+	echo "$ARCH_IMAGE"
 }
 
 # A kernel's name is TREE[+FRAGMENT]. TREE says which source: "series"
@@ -133,16 +242,39 @@ results_dir()
 	esac
 }
 
+# The kernels scripts/bench.sh compares (BENCH_KERNELS, the reference
+# first), and where it writes their table and plot: ARCH-bench, or
+# ARCH-bench-F for kernels with config fragment F.
+bench_kernels()
+{
+	echo "${BENCH_KERNELS:-base series}"
+}
+
+bench_dir()
+{
+	local frag
+	frag=$(kernel_fragment "$(bench_kernels | cut -d' ' -f1)")
+	echo "$BUILD/results/$ARCH-bench${frag:+-$frag}"
+}
+
 # make in kernel KERNEL's source tree, out of tree, with ccache.
+# With V=1 the command is printed first (on stderr, quoted), so that it
+# can be run again by hand; its output goes wherever the caller sends it.
 kmake()
 {
-	local kernel=$1
+	local kernel=$1 cmd
 	shift
-	make -C "$(kernel_src "$kernel")" O="$(kernel_out "$kernel")" \
-		ARCH="$ARCH" CROSS_COMPILE="$(arch_cross_compile)" \
-		CC="ccache $(arch_cross_compile)gcc" \
-		KBUILD_BUILD_TIMESTAMP=harness KBUILD_BUILD_USER=harness \
-		KBUILD_BUILD_HOST=harness -j"$(nproc)" "$@"
+	cmd=(make -C "$(kernel_src "$kernel")" O="$(kernel_out "$kernel")"
+		ARCH="$ARCH" CROSS_COMPILE="$(arch_cross_compile)"
+		CC="ccache $(arch_cross_compile)gcc"
+		KBUILD_BUILD_TIMESTAMP=harness KBUILD_BUILD_USER=harness
+		KBUILD_BUILD_HOST=harness -j"$(nproc)" "$@")
+	if [ "${V:-0}" != 0 ]; then
+		printf '+'
+		printf ' %q' "${cmd[@]}"
+		echo
+	fi >&2
+	"${cmd[@]}"
 }
 
 # True when build/linux has no uncommitted changes to tracked files (the
@@ -187,3 +319,7 @@ series_hash()
 {
 	(cd "$PATCHES" && cat series $(series_patches)) | sha256sum | cut -d' ' -f1
 }
+
+# Every script that sources this file runs under the lock (see take_lock);
+# HARNESS_NO_LOCK=1 is for read-only helpers run beside a job.
+[ "${HARNESS_NO_LOCK:-0}" = 1 ] || take_lock "$@"

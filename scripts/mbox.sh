@@ -41,17 +41,26 @@ write_mbox()
 }
 
 # git am of the mbox on the base gives exactly the tree of branch series.
+remove_worktree()
+{
+	git -C "$SRC" worktree remove --force "$1" 2>/dev/null || rm -rf "$1"
+	git -C "$SRC" worktree prune
+}
+
 check_mbox()
 {
 	local wt=$BUILD/worktrees/mbox-check got want
-	git -C "$SRC" worktree remove --force "$wt" 2>/dev/null || rm -rf "$wt"
+	remove_worktree "$wt"
+	# shellcheck disable=SC2064 # wt is fixed
+	trap "remove_worktree '$wt'" EXIT
 	git -C "$SRC" worktree add -q --detach "$wt" base
 	git -C "$wt" -c user.name=harness -c user.email=harness@localhost \
 		am -q --empty=drop "$MBOX" >"$LOGS/mbox-am.log" 2>&1 ||
 		{ cat "$LOGS/mbox-am.log" >&2; die "git am of $MBOX on base failed"; }
 	got=$(git -C "$wt" rev-parse 'HEAD^{tree}')
 	want=$(git -C "$SRC" rev-parse 'series^{tree}')
-	git -C "$SRC" worktree remove --force "$wt"
+	remove_worktree "$wt"
+	trap - EXIT
 	[ "$got" = "$want" ] || die "git am of $MBOX gives tree $got, not the series' $want"
 	stage "mbox applies with git am to a fresh base: same tree as the series"
 }

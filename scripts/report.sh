@@ -6,8 +6,9 @@
 #   TAP (between the "@@ ksft-begin/end" markers of guest/init) are parsed
 #   by the tree's own tools/testing/kunit/kunit.py parse --json;
 #   tests/xfail turns listed failures into XFAIL (strict: a listed test that
-#   does not fail is an error); kernel splats, a guest that hung or did not
-#   finish, and programs that died add failed "harness:" rows.
+#   does not fail is an error, one that did not run too, unless the run was
+#   filtered: RESULTS_DIR/filters); kernel splats, a guest that hung or did
+#   not finish, and programs that died or ran out of time add failed rows.
 #
 # Writes RESULTS_DIR/results.tsv (ID STATUS) and RESULTS_DIR/counts
 # (passed failed skipped xfail), prints a per-suite table and the failures.
@@ -22,13 +23,23 @@ XFAIL=${XFAIL:-$TOP/tests/xfail}
 SPLAT_RE='BUG:|WARNING:|Oops|KASAN|UBSAN|kernel BUG at|Kernel panic|general protection fault'
 SPLAT_RE+='|possible circular locking|[Bb]ad page|Call Trace:|soft lockup|blocked for more than'
 SPLAT_RE+='|rcu: INFO|self-detected stall|refcount_t:|list_add corruption|list_del corruption'
+# ... searched in kernel lines only: the test programs may print these
+# words themselves. boot.sh boots with printk.time=1, so a kernel line
+# starts with its time stamp, "[    1.234567] "; not at the start of a
+# console line, since a kernel line may follow a program's output there.
+KERNEL_LINE_RE='\[ *[0-9]+\.[0-9]{6}\] '
 
 # parse_tap FILE PREFIX: "PREFIX:test<TAB>STATUS" for each test case in FILE.
 parse_tap()
 {
 	local file=$1 prefix=$2
+	# A json left by an earlier run must never stand in for this one's.
+	rm -f "$file.json" "$file.parsed"
 	python3 "$KUNIT_PY" parse --json="$file.json" "$file" >"$file.parsed" 2>&1 || true
-	[ -s "$file.json" ] || return 0
+	if [ ! -s "$file.json" ]; then
+		echo -e "$prefix:(kunit.py parse failed, see ${file##*/}.parsed)\tFAIL"
+		return 0
+	fi
 	jq -r --arg p "$prefix:" '
 		def name: if .name == "" then "(missing)" else .name end;
 		def flat($q): (.test_cases[] | "\($q)\(name)\t\(.status)"),
@@ -36,15 +47,25 @@ parse_tap()
 		flat($p)' "$file.json"
 }
 
+# Everything this script writes, removed first: an output that an earlier
+# run left must not be read as this run's (kunit.tap.json of a run whose
+# KUnit passed, when this one's printed no KTAP or kunit.py failed).
+remove_outputs()
+{
+	rm -f "$res/console.txt" "$res"/kunit.tap* "$res"/ksft-* "$res/results.tsv" \
+		"$res/counts" "$res/splats.txt"
+}
+
 # The console with CRs dropped; KUnit's part is what precedes /init.
 split_console()
 {
 	tr -d '\r' <"$res/console.log" >"$res/console.txt"
 	sed '/^@@ harness-init/,$d' "$res/console.txt" >"$res/kunit.tap"
-	rm -f "$res"/ksft-*
 	awk -v dir="$res" '
 		/^@@ ksft-begin / { name = $3; out = dir "/ksft-" name ".tap"; printf "" >out; next }
-		/^@@ ksft-end / { print $0 >(dir "/ksft-" name ".end"); out = ""; next }
+		# A program killed in the middle of a line leaves the end
+		# marker after its partial output.
+		/@@ ksft-end / { print substr($0, index($0, "@@ ksft-end ")) >(dir "/ksft-" name ".end"); out = ""; next }
 		out != "" { print >>out }' "$res/console.txt"
 }
 
@@ -54,7 +75,13 @@ raw_results()
 	local tap name rows end
 	[ -f "$res/console.log" ] || { echo -e "harness:no-console-log\tFAIL"; return; }
 	split_console
-	grep -q 'KTAP version' "$res/kunit.tap" && parse_tap "$res/kunit.tap" kunit
+	# KUnit is built in and enabled (kunit.enable=1): it prints a KTAP
+	# header even with no suite or none that KUNIT_FILTER matches.
+	if grep -q 'KTAP version' "$res/kunit.tap"; then
+		parse_tap "$res/kunit.tap" kunit
+	else
+		echo -e "kunit:(no KTAP before /init)\tFAIL"
+	fi
 	for tap in "$res"/ksft-*.tap; do
 		[ -e "$tap" ] || continue
 		name=${tap##*/ksft-}
@@ -64,6 +91,7 @@ raw_results()
 		end=$(cat "${tap%.tap}.end" 2>/dev/null || true)
 		case $end in
 		'') echo -e "$name:(did not finish)\tFAIL" ;;
+		*' timed-out='*) echo -e "$name:(timed out after ${end##* timed-out=})\tFAIL" ;;
 		*rc=0|*rc=4) ;;
 		*) grep -q $'\tFAIL$' <<<"$rows" || echo -e "$name:(exit ${end##* })\tFAIL" ;;
 		esac
@@ -71,15 +99,19 @@ raw_results()
 	[ -f "$res/timeout" ] && echo -e "harness:guest-timeout-$(cat "$res/timeout")s\tFAIL"
 	grep -q '^@@ harness-init' "$res/console.txt" || echo -e "harness:guest-did-not-reach-init\tFAIL"
 	grep -q '^@@ harness-done' "$res/console.txt" || echo -e "harness:guest-did-not-finish\tFAIL"
-	grep -En "$SPLAT_RE" "$res/console.txt" >"$res/splats.txt" &&
+	grep -En "$KERNEL_LINE_RE.*($SPLAT_RE)" "$res/console.txt" >"$res/splats.txt" &&
 		echo -e "harness:kernel-splat\tFAIL"
 	return 0
 }
 
-# Strict xfail: listed + FAIL -> XFAIL; listed + anything else -> failed.
+# Strict xfail: listed + FAIL -> XFAIL; listed + anything else -> failed,
+# not having run included, except in a filtered run (boot.sh's filters
+# file), where a listed test may have been filtered out.
 apply_xfail()
 {
-	awk -F'\t' -v kernel="$kernel" -v arch="$ARCH" -v list="$XFAIL" '
+	local filtered=0
+	[ ! -s "$res/filters" ] || filtered=1
+	awk -F'\t' -v kernel="$kernel" -v arch="$ARCH" -v list="$XFAIL" -v filtered=$filtered '
 		BEGIN {
 			while ((getline line <list) > 0) {
 				if (line ~ /^[[:space:]]*(#|$)/) continue
@@ -97,6 +129,7 @@ apply_xfail()
 			print $1 "\t" st
 		}
 		END {
+			if (filtered) exit
 			for (id in listed)
 				if (!(id in seen)) print id "\tUNEXPECTED-NOT-RUN"
 		}'
@@ -135,12 +168,30 @@ stress_figures()
 	echo "dex-stress: ${line#\# } splats=$(wc -l <"$res/splats.txt")"
 }
 
+# The splat's first lines, and the command that decodes its stack traces
+# with the kernel's own scripts/decode_stacktrace.sh (as kunit.py says
+# after a crash): this kernel's vmlinux and source tree. It holds until
+# that build directory is rebuilt (revert-N kernels share the series').
+show_splat()
+{
+	local src out
+	src=$(kernel_src "$kernel")
+	out=$(kernel_out "$kernel")
+	echo "kernel splat in $res/console.txt:"
+	head -n 5 "$res/splats.txt"
+	echo "decode it with:"
+	printf '  %s%q %q %q < %q\n' "${ARCH_CROSS_COMPILE:+CROSS_COMPILE=$ARCH_CROSS_COMPILE }" \
+		"$src/scripts/decode_stacktrace.sh" "$out/vmlinux" "$src" "$res/console.txt"
+}
+
 main()
 {
+	remove_outputs
 	raw_results | apply_xfail >"$res/results.tsv"
 	print_table <"$res/results.tsv"
 	stress_figures
-	[ -s "$res/splats.txt" ] && { echo "kernel splat in $res/console.txt:"; head -n 5 "$res/splats.txt"; }
+	[ ! -s "$res/filters" ] || echo "filtered run ($(paste -sd' ' "$res/filters")): tests/xfail entries that did not run are not checked"
+	[ ! -s "$res/splats.txt" ] || show_splat
 	# A hang says nothing on the console: say it here, in one line.
 	[ -f "$res/timeout" ] && echo "guest hung: killed after $(cat "$res/timeout")s (GUEST_TIMEOUT), console: $res/console.txt"
 	return 0

@@ -8,7 +8,7 @@
 main()
 {
 	local rc=0
-	stage "main job: $ARCH, series kernel"
+	stage "main job: $ARCH series kernel (KUnit, hmm-tests, dex-stress)$([ "${BENCH:-1}" = 0 ] || echo ", then the benchmark of $(bench_kernels | tr ' ' '/')"); about 4 min with a warm ccache, 30 min cold"
 	"$TOP/scripts/tree.sh"
 	"$TOP/scripts/guest.sh"
 	"$TOP/scripts/kernel.sh" series
@@ -22,7 +22,8 @@ main()
 # The benchmark's table and the path of its plot, or why there is none.
 show_bench()
 {
-	local res=$BUILD/results/$ARCH-bench
+	local res
+	res=$(bench_dir)
 	if [ "$1" != 0 ]; then
 		tail -n 30 "$LOGS/bench-$ARCH.log" >&2
 		die "the benchmark failed; full log: $LOGS/bench-$ARCH.log"

@@ -24,7 +24,7 @@ main()
 	[ $tx = 0 ] || echo "skipped includes $tx expected failures listed in tests/xfail"
 	echo "logs: $LOGS, consoles and results: $BUILD/results"
 	echo "$tp passed, $tf failed, $ts skipped"
-	[ $tf = 0 ]
+	[ $tf = 0 ] || exit 1
 }
 
 main "$@"

@@ -3,7 +3,10 @@
 # Make build/linux: a git tree of Debian's linux-source-6.12 (tag "base")
 # with patches/series applied as commits (branch "series"). Re-running it
 # re-applies patches/ when they changed, but never throws away commits or
-# edits that were not exported (FORCE=1 does).
+# edits that were not exported. FORCE=1 does: it resets branch series to
+# the base plus patches/, dropping commits and uncommitted edits to tracked
+# files (build directories and other untracked files stay); on a new
+# linux-source-6.12 version it also unpacks the base again.
 . "$(dirname "$0")/lib.sh"
 
 TARBALL=/usr/src/linux-source-6.12.tar.xz
@@ -51,9 +54,14 @@ make_base()
 # (apply_patches, in lib.sh so that the harness's own tests run it).
 apply_series()
 {
-	git -C "$SRC" checkout -q -B series base
-	apply_patches "$SRC" "$PATCHES" "linux-source-6.12 $(cat "$SRC/.git/harness-base-version")"
+	touch "$APPLYING"
+	git -C "$SRC" checkout -q -f -B series base
+	# A patch that does not apply is the user's to fix in build/linux, as
+	# the message says: no longer the harness's half-done work.
+	(apply_patches "$SRC" "$PATCHES" "linux-source-6.12 $(cat "$SRC/.git/harness-base-version")") ||
+		{ rm -f "$APPLYING"; exit 1; }
 	printf '%s %s\n' "$(series_hash)" "$(git -C "$SRC" rev-parse HEAD)" >"$STATE"
+	rm -f "$APPLYING"
 	stage "applied $(series_patches | wc -l) patches on $(cat "$SRC/.git/harness-base-version")"
 }
 
@@ -76,6 +84,12 @@ main()
 		rm -rf "$SRC" "$BUILD/worktrees"
 	fi
 	[ -d "$SRC" ] || make_base
+	recover_interrupted
+	if [ -f "$APPLYING" ]; then
+		stage "build/linux: an earlier apply of patches/ did not finish; applying again"
+		apply_series
+		return 0
+	fi
 	if [ -f "$STATE" ] && [ "$(cut -d' ' -f1 "$STATE")" = "$(series_hash)" ]; then
 		return 0
 	fi

@@ -3,17 +3,25 @@
 # The harness's own tests: how it fails, on recorded inputs, in seconds.
 # Each tests/harness/cases/NAME/ is one of
 #   console.log   scripts/report.sh on a recorded console ("timeout" for a
-#                 guest that was killed, "xfail" for an xfail list; reported
-#                 as kernel "series"), then scripts/summary.sh on its
-#                 counts; results.tsv and counts are the expected results
+#                 guest that was killed, "xfail" for an xfail list, results/
+#                 for files that boot.sh or an earlier run left in the
+#                 results directory; reported as kernel "series"), then
+#                 scripts/summary.sh on its counts; results.tsv and counts
+#                 are the expected results
 #   base/ patches/  tree.sh's apply_patches (lib.sh): git am of patches/
 #                 onto a tiny repository made of base/
 #   pkgs          scripts/deps.sh checking these package:probe pairs, with
 #                 the case's apt-get stub first in PATH
-# and has "status", the expected exit status (of summary.sh, apply_patches
-# or deps.sh), and "expect", lines its output must contain: whole lines,
-# with OUT for the case's scratch directory, TOP for this repository and
-# [Ns] for the time of a stage line.
+#   script        a bash script run with lib.sh's functions, OUT set to the
+#                 case's scratch directory (run_script): for what needs a
+#                 set-up of its own (the lock on build/, a half-done git am)
+#   boot          scripts/boot.sh series with a stand-in QEMU (run_boot),
+#                 with the environment of these NAME=value lines; "signal"
+#                 (INT, TERM) is sent to it once the stand-in runs
+# and has "status", the expected exit status (of summary.sh, apply_patches,
+# deps.sh or boot.sh), and "expect", lines its output must contain: whole
+# lines, with OUT for the case's scratch directory, TOP for this repository
+# and [Ns] for the time of a stage line.
 . "$(dirname "$0")/../../scripts/lib.sh"
 
 CASES=$TOP/tests/harness/cases
@@ -25,6 +33,7 @@ run_report()
 	local case=$1 out=$2 xfail
 	cp "$case/console.log" "$out/"
 	[ ! -f "$case/timeout" ] || cp "$case/timeout" "$out/"
+	[ ! -d "$case/results" ] || cp -r "$case/results/." "$out/"
 	xfail=$case/xfail
 	[ -f "$xfail" ] || xfail=/dev/null
 	XFAIL=$xfail "$TOP/scripts/report.sh" "$out" series || return 99
@@ -69,6 +78,123 @@ run_deps()
 		"$TOP/scripts/deps.sh"
 }
 
+# The stand-in for QEMU: it writes its arguments, one per line, to
+# $STUB_DIR/qemu-args and "its pid, its child's" to $STUB_DIR/stub-pids,
+# and runs for $STUB_SECONDS, as a guest that does not end would.
+write_qemu_stub()
+{
+	cat >"$1" <<-'EOF'
+	#!/bin/sh
+	printf '%s\n' "$@" >"$STUB_DIR/qemu-args"
+	sleep "$STUB_SECONDS" &
+	echo "$$ $!" >"$STUB_DIR/stub-pids.new"
+	mv "$STUB_DIR/stub-pids.new" "$STUB_DIR/stub-pids"
+	wait
+	EOF
+	chmod +x "$1"
+}
+
+# alive PID: PID exists and is not a zombie (a process that ended and that
+# its parent has not waited for yet).
+alive()
+{
+	local stat
+	stat=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ "${stat%% *}" != Z ]
+}
+
+# interrupt PID SIG OUT: once the stand-in QEMU runs, SIG to the process
+# group of PID, as a terminal sends Ctrl-C to its foreground job; then PID
+# must end within 5 s and leave no stand-in process behind.
+interrupt()
+{
+	local pid=$1 sig=$2 out=$3 i p left=
+	for ((i = 0; i < 100; i++)); do
+		[ ! -f "$out/stub-pids" ] || break
+		sleep 0.1
+	done
+	[ -f "$out/stub-pids" ] || echo "the stand-in QEMU did not start within 10s"
+	kill -"$sig" -- "-$pid"
+	for ((i = 0; i < 50; i++)); do
+		alive "$pid" || break
+		sleep 0.1
+	done
+	if alive "$pid"; then
+		echo "boot.sh still ran 5s after SIG$sig"
+		kill -KILL -- "-$pid"
+	else
+		echo "boot.sh ended within 5s of SIG$sig"
+	fi
+	# A process killed a moment ago may not have gone yet.
+	for ((i = 0; i < 10; i++)); do
+		left=
+		for p in $(cat "$out/stub-pids" 2>/dev/null); do
+			! alive "$p" || left+=" $p"
+		done
+		[ -n "$left" ] || break
+		sleep 0.1
+	done
+	echo "stand-in processes left:${left:- none}"
+	[ -z "$left" ] || kill -KILL $left
+}
+
+# The real boot.sh on kernel "series", with the stand-in first in PATH as
+# the QEMU of x86_64 and arm64, BUILD in OUT/build dir (a blank, as a
+# checkout's path may have) and empty files for their images and
+# initramfs; ARCH=x86_64 and the case's NAME=value lines are its
+# environment, the knobs of this shell are not.
+# Then the filters it recorded and the stand-in's arguments. A subshell, for set -m: boot.sh runs as a
+# job in a process group of its own, as in a terminal, and with SIGINT not
+# ignored (bash ignores it in background jobs without job control).
+run_boot()
+(
+	local case=$1 out=$2 build="$2/build dir" sig= pid rc=0 env=() file
+	for file in out-x86_64/arch/x86/boot/bzImage out-arm64/arch/arm64/boot/Image; do
+		mkdir -p "$build/linux/${file%/*}"
+		: >"$build/linux/$file"
+	done
+	mkdir -p "$build/guest/x86_64" "$build/guest/arm64" "$out/bin"
+	: >"$build/guest/x86_64/initramfs.cpio.gz"
+	: >"$build/guest/arm64/initramfs.cpio.gz"
+	for file in qemu-system-x86_64 qemu-system-aarch64; do
+		write_qemu_stub "$out/bin/$file"
+		if [ "$(PATH=$out/bin:$PATH command -v "$file")" != "$out/bin/$file" ]; then
+			echo "the stand-in $file is not the one in PATH: not running boot.sh"
+			return 99
+		fi
+	done
+	mapfile -t env < <(grep -v -e '^#' -e '^$' "$case/boot" || true)
+	[ ! -f "$case/signal" ] || sig=$(cat "$case/signal")
+	set -m
+	env -u ACCEL -u GUEST_TIMEOUT -u TEST_TIMEOUT -u STRESS_SECONDS -u DEX_STRESS_SEED \
+		-u KUNIT_FILTER -u SELFTEST_FILTER -u V \
+		PATH="$out/bin:$PATH" BUILD="$build" ARCH=x86_64 STUB_DIR="$out" \
+		STUB_SECONDS=$([ -n "$sig" ] && echo 300 || echo 0) "${env[@]}" \
+		"$TOP/scripts/boot.sh" series &
+	pid=$!
+	set +m
+	[ -z "$sig" ] || interrupt "$pid" "$sig" "$out"
+	wait "$pid" || rc=$?
+	for file in "$build"/results/*-series/filters; do
+		[ -f "$file" ] || continue
+		echo "filters recorded for report.sh:"
+		cat "$file"
+	done
+	if [ -f "$out/qemu-args" ]; then
+		echo "qemu arguments:"
+		cat "$out/qemu-args"
+	fi
+	return $rc
+)
+
+# The case's script in a bash of its own, in OUT, with lib.sh's functions
+# (the lock stays the one this run holds: HARNESS_LOCK is inherited).
+run_script()
+{
+	local case=$1 out=$2
+	(cd "$out" && OUT=$out bash -c '. "$1/scripts/lib.sh"; . "$2"' _ "$TOP" "$case/script")
+}
+
 run_kind()
 {
 	local case=$1 out=$2
@@ -78,8 +204,12 @@ run_kind()
 		run_apply "$case" "$out"
 	elif [ -f "$case/pkgs" ]; then
 		run_deps "$case" "$out"
+	elif [ -f "$case/boot" ]; then
+		run_boot "$case" "$out"
+	elif [ -f "$case/script" ]; then
+		run_script "$case" "$out"
 	else
-		echo "no console.log, patches/ or pkgs: not a case"
+		echo "no console.log, patches/, pkgs, boot or script: not a case"
 		return 99
 	fi
 }

@@ -14,6 +14,9 @@ main()
 	t=$(date +%s)
 	: >"$log"
 	run_logged "$log" kmake "$kernel" "$(basename "$(arch_image)")"
+	# revert-N kernels share the series' build directory: say whose image
+	# it holds now, for boot.sh (make shell) to check.
+	echo "$kernel" >"$(kernel_out "$kernel")/.harness-kernel"
 	stage "built $ARCH/$kernel kernel ($(( $(date +%s) - t ))s, ccache: $(ccache -s 2>/dev/null | grep -m1 -i 'hits:' | tr -s ' ' || echo n/a))"
 }
 

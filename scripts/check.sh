@@ -59,42 +59,59 @@ kernels_of()
 STAGE="start"
 interrupted()
 {
-	trap - INT TERM
+	trap - INT TERM HUP
 	printf '\ninterrupted during: %s\n' "$STAGE" >&2
-	back_to_series
-	echo "build/linux is on branch series; logs so far: $LOGS" >&2
+	# The stage's own EXIT traps have put build/linux back (back_to_series).
+	echo "build/linux is on $(git -C "$SRC" symbolic-ref -q --short HEAD ||
+		echo "a detached HEAD, $(git -C "$SRC" rev-parse --short HEAD)"); logs so far: $LOGS" >&2
 	exit 130
 }
 
-# step NAME CMD...: run one stage of the test command; an interrupted
-# child (exit status of a signal) stops the whole run.
+# step NAME CMD...: run one stage of the test command. A child stopped by
+# Ctrl-C, SIGTERM or SIGHUP (boot.sh and bash exit 130, 143, 129) stops
+# the whole run.
 step()
 {
 	local rc=0
 	STAGE=$1
 	shift
 	"$@" || rc=$?
-	[ $rc -lt 128 ] || interrupted
+	case $rc in 129|130|143) interrupted ;; esac
 	return $rc
+}
+
+# must NAME CMD...: a stage that the rest needs. If it fails, the run ends
+# here, still with the summary line, the stage counted as one failure.
+must()
+{
+	local counts=$LOGS/stage-failed.counts
+	step "$@" && return 0
+	echo "0 1 0 0" >"$counts"
+	echo "the run stopped: '$1' failed (its error is above)" >&2
+	exec "$TOP/scripts/summary.sh" "stage: $1=$counts"
 }
 
 # Every revert-N kernel of the run still reverts (a later patch can come
 # to edit what N adds): tried in a scratch worktree in seconds, before the
-# long stages, instead of failing after them.
+# long stages, instead of failing after them. Nothing to do without one.
 check_reverts()
 {
-	local wt=$BUILD/worktrees/revert-check k a
+	local wt=$BUILD/worktrees/revert-check k a kernels=()
+	for a in $1; do
+		for k in $(kernels_of "$a"); do
+			case $(kernel_tree "$k") in revert-*) kernels+=("$k") ;; esac
+		done
+	done
+	[ ${#kernels[@]} != 0 ] || return 0
 	git -C "$SRC" worktree remove --force "$wt" 2>/dev/null || rm -rf "$wt"
 	git -C "$SRC" worktree prune
 	# shellcheck disable=SC2064 # wt is fixed
 	trap "git -C '$SRC' worktree remove --force '$wt' 2>/dev/null || rm -rf '$wt'" EXIT
-	git -C "$SRC" worktree add -q --detach "$wt" series
-	for a in $1; do
-		for k in $(kernels_of "$a"); do
-			case $(kernel_tree "$k") in revert-*) ;; *) continue ;; esac
-			git -C "$wt" checkout -q -f --detach series
-			revert_patches "$wt" "$k"
-		done
+	# Under step's ||, set -e is off here: every command says its failure.
+	git -C "$SRC" worktree add -q --detach "$wt" series || die "cannot make the worktree $wt"
+	for k in "${kernels[@]}"; do
+		git -C "$wt" checkout -q -f --detach series || die "cannot check out series in $wt"
+		revert_patches "$wt" "$k" || return 1
 	done
 	git -C "$SRC" worktree remove --force "$wt"
 	trap - EXIT
@@ -102,16 +119,17 @@ check_reverts()
 
 # run_arch ARCH KERNEL...: the guest and each kernel of ARCH; appends
 # ARCH/KERNEL=COUNTS to the counts array of main(). A kernel that fails
-# to build or boot has no counts, which the summary counts as a failure.
+# to build or boot, or whose guest programs do not build, has no counts,
+# which the summary counts as a failure; the other architectures go on.
 run_arch()
 {
-	local arch=$1 k res
+	local arch=$1 k res guest=0
 	shift
-	step "$arch guest" env ARCH="$arch" "$TOP/scripts/guest.sh"
+	step "$arch guest" env ARCH="$arch" "$TOP/scripts/guest.sh" || guest=$?
 	for k in "$@"; do
 		res=$(ARCH=$arch results_dir "$k")
 		rm -f "$res/counts"
-		step "$arch/$k" env ARCH="$arch" "$TOP/scripts/kernel.sh" "$k" || true
+		[ $guest != 0 ] || step "$arch/$k" env ARCH="$arch" "$TOP/scripts/kernel.sh" "$k" || true
 		counts+=("$arch/$k=$res/counts")
 	done
 }
@@ -124,18 +142,24 @@ main()
 	for a in $arches; do
 		desc+=" $a: $(kernels_of "$a");"
 	done
-	trap interrupted INT TERM
+	# The test command runs everything: a filter left in the environment
+	# would narrow it and relax tests/xfail without a word.
+	[ -z "${KUNIT_FILTER:-}${SELFTEST_FILTER:-}" ] ||
+		die "KUNIT_FILTER/SELFTEST_FILTER are set: the test command runs every test; unset them (they are for make, make base and scripts/kernel.sh)"
+	trap interrupted INT TERM HUP
 	stage "make $([ "$TIER" = check ] && echo check || echo check-full): harness self-tests, gate ($([ "$TIER" = full ] && echo full || echo quick)), mbox,$desc $(tier_cost)"
 	# Every architecture's packages first: a missing one fails the run
 	# before the long gate, not after it.
 	for a in $arches; do
-		step "$a packages" env ARCH="$a" "$TOP/scripts/deps.sh"
+		must "$a packages" env ARCH="$a" "$TOP/scripts/deps.sh"
 	done
-	step "make tree" "$TOP/scripts/tree.sh"
-	step "harness self-tests" "$TOP/tests/harness/run.sh"
-	step "revert-N kernels revert" check_reverts "$arches"
-	step "gate" "$TOP/scripts/gate.sh" "$([ "$TIER" = full ] && echo full || echo quick)"
-	step "mbox check" "$TOP/scripts/mbox.sh" check
+	must "make tree" "$TOP/scripts/tree.sh"
+	must "harness self-tests" "$TOP/tests/harness/run.sh"
+	must "revert-N kernels revert" check_reverts "$arches"
+	# The gate builds for the first architecture of the run.
+	must "gate" env ARCH="${arches%% *}" "$TOP/scripts/gate.sh" \
+		"$([ "$TIER" = full ] && echo full || echo quick)"
+	must "mbox check" "$TOP/scripts/mbox.sh" check
 	for a in $arches; do
 		run_arch "$a" $(kernels_of "$a")
 	done

@@ -35,9 +35,8 @@ worktree_at()
 # name says reverted, in that order, on a detached HEAD.
 revert_in_series_tree()
 {
-	tree_clean || die "$kernel: build/linux has uncommitted changes"
 	trap back_to_series EXIT
-	git -C "$SRC" checkout -q --detach series
+	detach_at series
 	revert_patches "$SRC" "$kernel"
 }
 

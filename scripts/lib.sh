@@ -30,6 +30,10 @@ export ARCH BUILD T0
 
 mkdir -p "$LOGS"
 
+# The script's stderr as it started: V=1 prints commands there even from
+# functions whose output goes to a log.
+exec {TERM_FD}>&2
+
 # A command that fails under set -e ends the script; say which one, where,
 # and with what status, so that no exit is silent (a failing pipeline in a
 # function would otherwise end the run without a word). errtrace carries
@@ -41,8 +45,13 @@ trap 'on_error $? "$BASH_COMMAND" "${BASH_SOURCE[0]}" "$LINENO"' ERR
 on_error()
 {
 	local rc=$1 cmd=$2 file=${3#"$TOP"/} line=$4
-	# 130/143: an interrupted child; the interrupt handler speaks for it.
-	[ "$rc" -lt 128 ] || return 0
+	# Once per failure: in the shell itself, not again in each subshell or
+	# command substitution it passes through, nor for the 'return' that
+	# hands a failure up. 129/130/143: an interrupted child; the interrupt
+	# handler speaks for it.
+	[ "$BASH_SUBSHELL" = 0 ] || return 0
+	case $cmd in return*) return 0 ;; esac
+	case $rc in 129|130|143) return 0 ;; esac
 	printf "error: %s:%s: '%s' exited with status %s\n" "$file" "$line" "$cmd" "$rc" >&2
 }
 
@@ -58,26 +67,49 @@ take_lock()
 	mkdir -p "$BUILD"
 	exec 9>>"$lock"
 	if ! flock -n 9; then
+		exec 9>&-
 		die "$BUILD is in use by another run: $(cat "$lock.owner" 2>/dev/null || echo unknown)
-  wait for it to end, or stop it (kill the pid named)"
+  processes holding it now: $(fuser "$lock" 2>/dev/null | xargs || echo unknown)
+  wait for it to end, or stop the whole run (kill -- -PGID, the process group named)"
 	fi
-	printf 'pid %s, %s, since %s\n' "$$" "${0#"$TOP"/} $*" "$(date '+%F %T')" >"$lock.owner"
+	printf 'pid %s (process group %s), %s, since %s\n' "$$" "$(ps -o pgid= -p $$ | tr -d ' ')" \
+		"${0#"$TOP"/} $*" "$(date '+%F %T')" >"$lock.owner"
 	HARNESS_LOCK="$$"
 	export HARNESS_LOCK
 }
 
-# Put build/linux back on branch "series" after a script that checked out
-# other commits (gate, revert-N kernels), also when it was interrupted in
-# the middle of a git revert or am: those are aborted first, so that no
-# half-done operation is left for 'make tree' to mistake for user edits.
+# The gate and the revert-N kernels check out other commits of build/linux
+# (detached). detach_at COMMIT does it and leaves a mark; back_to_series,
+# their EXIT trap, undoes it: a git revert that was under way is aborted
+# and HEAD goes back to branch "series". Without the mark it does nothing,
+# so that a checkout, bisect, revert or cherry-pick of the user's own is
+# never touched; it never forces: edits made in build/linux during the run
+# are kept, and it says so when they keep HEAD where it is.
+DETACHED=$SRC/.git/harness-detached
+
+detach_at()
+{
+	tree_clean || die "build/linux has uncommitted changes: commit or stash them first"
+	echo "$1" >"$DETACHED"
+	git -C "$SRC" checkout -q --detach "$1"
+}
+
 back_to_series()
 {
-	[ -d "$SRC/.git" ] || return 0
-	[ ! -d "$SRC/.git/rebase-apply" ] || git -C "$SRC" am --abort >/dev/null 2>&1 || true
+	[ -f "$DETACHED" ] || return 0
+	# A second Ctrl-C must not cut the checkout in half.
+	trap '' INT TERM HUP
 	if [ -f "$SRC/.git/REVERT_HEAD" ] || [ -d "$SRC/.git/sequencer" ]; then
 		git -C "$SRC" revert --abort >/dev/null 2>&1 || true
 	fi
-	git -C "$SRC" checkout -q -f series
+	if git -C "$SRC" checkout -q series 2>"$LOGS/checkout.err"; then
+		rm -f "$DETACHED"
+	else
+		cat "$LOGS/checkout.err" >&2
+		echo "build/linux stays detached at $(git -C "$SRC" rev-parse --short HEAD): it has edits" \
+			"made during the run; commit or stash them, then 'git checkout series' there" >&2
+	fi
+	trap - INT TERM HUP
 }
 
 # revert_patches REPO KERNEL: on REPO's HEAD (detached, at the series),
@@ -107,25 +139,22 @@ revert_patches()
 # build/linux is then the user's work.
 APPLYING=$SRC/.git/harness-applying
 
-# What a run killed before its traps ran can leave in build/linux: a git
-# am of the series (only with APPLYING: a git am of the user's own, as
-# the apply-failure message suggests, is left alone), a git revert (a
-# revert-N kernel) or a clean detached HEAD (the gate, a revert-N kernel;
-# not during a rebase). Undo it, saying so (tree.sh runs it first;
-# tests/harness/run.sh on a tiny repository); the user's edits and commits
-# on branch series are never touched.
+# What a run killed before its traps ran can leave in build/linux, by the
+# marks the harness leaves: an apply of patches/ (APPLYING: the caller
+# applies again) or a detached HEAD, maybe with a git revert under way
+# (DETACHED). Undo the second, saying so (tree.sh runs this first;
+# tests/harness/run.sh on a tiny repository). A git am, checkout, bisect,
+# revert or rebase of the user's own carries no mark and is left alone.
 recover_interrupted()
 {
-	local what="" g=$SRC/.git
-	[ ! -d "$g/rebase-apply" ] || [ ! -f "$g/harness-applying" ] || what="a git am"
-	[ ! -f "$g/REVERT_HEAD" ] && [ ! -d "$g/sequencer" ] || what="a git revert"
-	if [ -z "$what" ] && [ ! -d "$g/rebase-merge" ] && [ ! -d "$g/rebase-apply" ] &&
-		! git -C "$SRC" symbolic-ref -q HEAD >/dev/null && tree_clean; then
-		what="a checkout of another commit"
-	fi
-	[ -n "$what" ] || return 0
-	stage "build/linux: undoing $what that an interrupted run left"
-	back_to_series
+	[ ! -f "$DETACHED" ] || {
+		stage "build/linux: putting back on branch series what an interrupted run left detached"
+		back_to_series
+	}
+	[ ! -f "$APPLYING" ] || [ ! -d "$SRC/.git/rebase-apply" ] || {
+		stage "build/linux: aborting the git am that an interrupted run left"
+		git -C "$SRC" am --abort
+	}
 }
 
 # One progress line per stage, with seconds since the job started.
@@ -258,8 +287,9 @@ bench_dir()
 }
 
 # make in kernel KERNEL's source tree, out of tree, with ccache.
-# With V=1 the command is printed first (on stderr, quoted), so that it
-# can be run again by hand; its output goes wherever the caller sends it.
+# With V=1 the command is printed first (quoted, on the stderr the script
+# started with), so that it can be run again by hand; its output goes
+# wherever the caller sends it.
 kmake()
 {
 	local kernel=$1 cmd
@@ -273,8 +303,10 @@ kmake()
 		printf '+'
 		printf ' %q' "${cmd[@]}"
 		echo
-	fi >&2
-	"${cmd[@]}"
+	fi >&"$TERM_FD"
+	# The harness's own make (make V=1 check) passes its variables down in
+	# MAKEFLAGS, which kbuild would take as its own V=1.
+	env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS "${cmd[@]}"
 }
 
 # True when build/linux has no uncommitted changes to tracked files (the

@@ -7,7 +7,7 @@
 
 main()
 {
-	local rc=0
+	local rc=0 tests=0
 	stage "main job: $ARCH series kernel (KUnit, hmm-tests, dex-stress)$([ "${BENCH:-1}" = 0 ] || echo ", then the benchmark of $(bench_kernels | tr ' ' '/')"); about 4 min with a warm ccache, 30 min cold"
 	"$TOP/scripts/tree.sh"
 	"$TOP/scripts/guest.sh"
@@ -15,8 +15,9 @@ main()
 	# Never fails on speed; only on a guest that crashed, hung or splatted.
 	# Its table and plot end the summary.
 	[ "${BENCH:-1}" = 0 ] || "$TOP/scripts/bench.sh" >"$LOGS/bench-$ARCH.log" 2>&1 || rc=$?
-	"$TOP/scripts/summary.sh" "$ARCH/series=$(results_dir series)/counts"
+	"$TOP/scripts/summary.sh" "$ARCH/series=$(results_dir series)/counts" || tests=$?
 	[ "${BENCH:-1}" = 0 ] || show_bench $rc
+	exit $tests
 }
 
 # The benchmark's table and the path of its plot, or why there is none.

@@ -21,7 +21,7 @@ base_version()
 drop_debian_gitignore()
 {
 	local f=$1/.gitignore n
-	n=$(grep -n '^# Debian packaging' "$f" | cut -d: -f1)
+	n=$(grep -n '^# Debian packaging' "$f" | cut -d: -f1 || true)
 	[ -n "$n" ] || return 0
 	sed -n "$((n - 1))p" "$f" | grep -qx '#' && n=$((n - 1))
 	head -n $((n - 1)) "$f" >"$f.new"
@@ -39,6 +39,9 @@ make_base()
 	drop_debian_gitignore "$tmp"
 	stage "committing the base tree"
 	git -C "$tmp" init -q -b series
+	# No automatic gc: a detached one (after the commit of 80k files
+	# below) would inherit the lock on build/ and hold it after the run.
+	git -C "$tmp" config gc.auto 0
 	git -C "$tmp" config user.name "$(git -C "$TOP" config user.name || echo harness)"
 	git -C "$tmp" config user.email "$(git -C "$TOP" config user.email || echo harness@localhost)"
 	git -C "$tmp" add -A
@@ -66,14 +69,19 @@ apply_series()
 }
 
 # True when build/linux holds nothing that patches/ does not: its tip is
-# what the last apply (or export) left and nothing is modified.
+# what the last apply (or export) left, or the base itself when nothing
+# was applied yet, nothing is modified and no git am or rebase is under
+# way (after a failed first apply, that is the user's fix in progress).
 tree_is_disposable()
 {
 	local tip
-	[ -f "$STATE" ] || return 1
-	tip=$(cut -d' ' -f2 "$STATE")
-	[ "$(git -C "$SRC" rev-parse HEAD)" = "$tip" ] &&
-		tree_clean
+	if [ -f "$STATE" ]; then
+		tip=$(cut -d' ' -f2 "$STATE")
+	else
+		tip=$(git -C "$SRC" rev-parse base)
+	fi
+	[ "$(git -C "$SRC" rev-parse HEAD)" = "$tip" ] && tree_clean &&
+		[ ! -d "$SRC/.git/rebase-apply" ] && [ ! -d "$SRC/.git/rebase-merge" ]
 }
 
 main()
@@ -84,6 +92,7 @@ main()
 		rm -rf "$SRC" "$BUILD/worktrees"
 	fi
 	[ -d "$SRC" ] || make_base
+	git -C "$SRC" config gc.auto 0
 	recover_interrupted
 	if [ -f "$APPLYING" ]; then
 		stage "build/linux: an earlier apply of patches/ did not finish; applying again"
@@ -93,7 +102,7 @@ main()
 	if [ -f "$STATE" ] && [ "$(cut -d' ' -f1 "$STATE")" = "$(series_hash)" ]; then
 		return 0
 	fi
-	if [ -f "$STATE" ] && ! tree_is_disposable && [ "${FORCE:-0}" != 1 ]; then
+	if ! tree_is_disposable && [ "${FORCE:-0}" != 1 ]; then
 		die "build/linux has commits or edits not in patches/: 'make export' them, or FORCE=1 make tree to discard them"
 	fi
 	apply_series

@@ -152,6 +152,7 @@ run_boot()
 	for file in out-x86_64/arch/x86/boot/bzImage out-arm64/arch/arm64/boot/Image; do
 		mkdir -p "$build/linux/${file%/*}"
 		: >"$build/linux/$file"
+		echo series >"$build/linux/${file%%/*}/.harness-kernel"
 	done
 	mkdir -p "$build/guest/x86_64" "$build/guest/arm64" "$out/bin"
 	: >"$build/guest/x86_64/initramfs.cpio.gz"

@@ -7,12 +7,14 @@
 . "$(dirname "$0")/lib.sh"
 
 # recipients ROLE-OPTIONS...: get_maintainer.pl on the series' patches in
-# $1, one address per line (no rolestats, no git history: reproducible).
+# $1, one address per line (no rolestats, no git history: reproducible;
+# --no-fixes: the base has no history in which to look up the commits
+# that Fixes: tags name).
 recipients()
 {
 	local dir=$1
 	shift
-	(cd "$SRC" && ./scripts/get_maintainer.pl --no-git --no-git-fallback \
+	(cd "$SRC" && ./scripts/get_maintainer.pl --no-git --no-git-fallback --no-fixes \
 		--no-rolestats --no-multiline --separator=$'\n' "$@" \
 		$(ls "$dir"/*.patch | grep -v 0000-cover-letter))
 }

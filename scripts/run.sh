@@ -8,7 +8,7 @@
 main()
 {
 	local rc=0 tests=0
-	stage "main job: $ARCH series kernel (KUnit, hmm-tests, dex-stress)$([ "${BENCH:-1}" = 0 ] || echo ", then the benchmark of $(bench_kernels | tr ' ' '/')"); about 4 min with a warm ccache, 30 min cold"
+	stage "main job: $ARCH series kernel (KUnit, hmm-tests, dex-stress)$([ "${BENCH:-1}" = 0 ] || echo ", then the benchmark of $(bench_kernels | tr ' ' '/')"); about 3 min with a warm ccache, 12 min cold"
 	"$TOP/scripts/tree.sh"
 	"$TOP/scripts/guest.sh"
 	"$TOP/scripts/kernel.sh" series

@@ -46,7 +46,7 @@ tier_cost()
 {
 	case $TIER in
 	check) echo "about 6 min with a warm ccache, 14 min cold (2 cores)" ;;
-	full) echo "about 10 min with a warm ccache, 40 min cold (2 cores)" ;;
+	full) echo "about 10 min with a warm ccache, 30 min cold (2 cores)" ;;
 	esac
 }
 

@@ -103,17 +103,16 @@ check_reverts()
 		done
 	done
 	[ ${#kernels[@]} != 0 ] || return 0
-	git -C "$SRC" worktree remove --force "$wt" 2>/dev/null || rm -rf "$wt"
-	git -C "$SRC" worktree prune
+	remove_worktree "$wt"
 	# shellcheck disable=SC2064 # wt is fixed
-	trap "git -C '$SRC' worktree remove --force '$wt' 2>/dev/null || rm -rf '$wt'" EXIT
+	trap "remove_worktree '$wt'" EXIT
 	# Under step's ||, set -e is off here: every command says its failure.
 	git -C "$SRC" worktree add -q --detach "$wt" series || die "cannot make the worktree $wt"
 	for k in "${kernels[@]}"; do
 		git -C "$wt" checkout -q -f --detach series || die "cannot check out series in $wt"
 		revert_patches "$wt" "$k" || return 1
 	done
-	git -C "$SRC" worktree remove --force "$wt"
+	remove_worktree "$wt"
 	trap - EXIT
 }
 
@@ -136,8 +135,9 @@ run_arch()
 
 main()
 {
-	local a counts=() arches desc=""
+	local a counts=() arches desc="" gate=quick target=check
 	case $TIER in check|full) ;; *) die "usage: check.sh [full]" ;; esac
+	[ "$TIER" = check ] || { gate=full target=check-full; }
 	arches=${ARCHES:-${given_arch:-x86_64 arm64}}
 	for a in $arches; do
 		desc+=" $a: $(kernels_of "$a");"
@@ -147,7 +147,7 @@ main()
 	[ -z "${KUNIT_FILTER:-}${SELFTEST_FILTER:-}" ] ||
 		die "KUNIT_FILTER/SELFTEST_FILTER are set: the test command runs every test; unset them (they are for make, make base and scripts/kernel.sh)"
 	trap interrupted INT TERM HUP
-	stage "make $([ "$TIER" = check ] && echo check || echo check-full): harness self-tests, gate ($([ "$TIER" = full ] && echo full || echo quick)), mbox,$desc $(tier_cost)"
+	stage "make $target: harness self-tests, gate ($gate), mbox,$desc $(tier_cost)"
 	# Every architecture's packages first: a missing one fails the run
 	# before the long gate, not after it.
 	for a in $arches; do
@@ -157,8 +157,7 @@ main()
 	must "harness self-tests" "$TOP/tests/harness/run.sh"
 	must "revert-N kernels revert" check_reverts "$arches"
 	# The gate builds for the first architecture of the run.
-	must "gate" env ARCH="${arches%% *}" "$TOP/scripts/gate.sh" \
-		"$([ "$TIER" = full ] && echo full || echo quick)"
+	must "gate" env ARCH="${arches%% *}" "$TOP/scripts/gate.sh" "$gate"
 	must "mbox check" "$TOP/scripts/mbox.sh" check
 	for a in $arches; do
 		run_arch "$a" $(kernels_of "$a")

@@ -112,6 +112,14 @@ back_to_series()
 	trap - INT TERM HUP
 }
 
+# remove_worktree DIR: a scratch worktree of build/linux gone, also when
+# an interrupted run left only its directory or only git's record of it.
+remove_worktree()
+{
+	git -C "$SRC" worktree remove --force "$1" 2>/dev/null || rm -rf "$1"
+	git -C "$SRC" worktree prune
+}
+
 # revert_patches REPO KERNEL: on REPO's HEAD (detached, at the series),
 # revert the patches that KERNEL's tree names (revert-N[-M...]: N, then
 # M), as commits. A patch that does not revert is aborted and named.

@@ -41,12 +41,6 @@ write_mbox()
 }
 
 # git am of the mbox on the base gives exactly the tree of branch series.
-remove_worktree()
-{
-	git -C "$SRC" worktree remove --force "$1" 2>/dev/null || rm -rf "$1"
-	git -C "$SRC" worktree prune
-}
-
 check_mbox()
 {
 	local wt=$BUILD/worktrees/mbox-check got want

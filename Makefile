@@ -3,8 +3,8 @@
 # ARCH=x86_64 (the scripts' default) or arm64: given here, it also limits
 # 'make check' to that architecture. Everything generated goes to build/.
 
-.PHONY: run check check-full tree export mbox gate config guest shell base bench \
-	harness-test clean
+.PHONY: run check check-full prefixes tree export mbox gate config guest shell base \
+	bench harness-test clean
 
 run:			## main job: series kernel built, booted, tested; summary
 	@scripts/run.sh
@@ -14,6 +14,9 @@ check:			## test command (CI): self-tests, quick gate, series + base, arm64 seri
 
 check-full:		## full tier: full gate, debug kernel, every negative control
 	@scripts/check.sh full
+
+prefixes:		## boot every patch prefix (KUnit, hmm-tests, 20 s stress): table, 0 splats
+	@scripts/prefixes.sh
 
 tree:			## build/linux: base + patches/ as commits
 	@scripts/tree.sh

@@ -127,8 +127,9 @@ kernel_cmdline()
 	# under it (kernel BUG in try_to_migrate_one() on move_pages() of a THP
 	# with a device-exclusive page; see the cover letter), which would cut
 	# their run short. guest/init skips the programs named in HARNESS_SKIP.
-	case $(kernel_tree "$kernel") in
-	base|revert-*) cmdline+=(HARNESS_SKIP=dex-stress) ;;
+	# STRESS_ALL=1 (scripts/prefixes.sh) runs it on the base too, to show it.
+	case $(kernel_tree "$kernel")/${STRESS_ALL:-0} in
+	base/0|revert-*) cmdline+=(HARNESS_SKIP=dex-stress) ;;
 	esac
 	[ $shell = 0 ] || cmdline+=(HARNESS_SHELL=1)
 	# Filters narrow what the tests do; a benchmark run is never filtered.

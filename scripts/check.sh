@@ -24,19 +24,21 @@ TIER=${1:-check}
 # The kernels of each tier and architecture. tests/xfail says what must
 # fail on each. The revert-* kernels change build/linux, so they come
 # after the kernels built from the series as it is. series+debug adds
-# config/debug.config; revert-25 is the series without patch 25 (young PTE
-# on a CPU fault), revert-25-13-6 the series without patch 6 (the
-# can_change_pte_writable() one; 25, which edits the code 6 adds, and 13,
-# which drops the entry type that 6 made unused, go first).
+# config/debug.config. The revert-N kernels are the negative controls of
+# patches/series (patch numbers as there): revert-3 lacks test_hmm's dirty
+# mark on device writes; revert-14 lacks the one-fault write after a
+# restore; revert-14-13 also the young PTE on a user fault (14 builds on
+# 13); revert-18-14-13-11 also the can_change_pte_writable() restore (11;
+# 18 drops the entry type that 11 made unused, so it goes first).
 # series+noafdbm is arm64 without hardware access flag updates
-# (config/noafdbm.config), where patch 25 saves a fault per page.
+# (config/noafdbm.config), where patch 13 saves a fault per page.
 tier_kernels()
 {
 	case $TIER/$1 in
 	check/x86_64) echo series base ;;
 	check/arm64) echo series ;;
-	full/x86_64) echo series series+debug revert-25 revert-25-13-6 base ;;
-	full/arm64) echo series series+noafdbm revert-25+noafdbm base ;;
+	full/x86_64) echo series series+debug revert-3 revert-14 revert-14-13 revert-18-14-13-11 base ;;
+	full/arm64) echo series series+noafdbm revert-14-13+noafdbm base ;;
 	*) die "no kernels for tier '$TIER' on $1 (tiers: check, full)" ;;
 	esac
 }

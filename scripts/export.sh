@@ -19,6 +19,23 @@ recipients()
 		$(ls "$dir"/*.patch | grep -v 0000-cover-letter))
 }
 
+# extra_recipients: the addresses in config/recipients, one per line, each
+# checked against the base tree's MAINTAINERS.
+extra_recipients()
+{
+	local line addr
+	while IFS= read -r line; do
+		line=${line%%#*}
+		line=$(sed 's/[[:space:]]*$//' <<<"$line")
+		[ -n "$line" ] || continue
+		addr=$(sed -n 's/.*<\(.*\)>.*/\1/p' <<<"$line")
+		[ -n "$addr" ] || die "config/recipients: no <address> in '$line'"
+		grep -qF "<$addr>" "$SRC/MAINTAINERS" ||
+			die "config/recipients: $addr is not in the base tree's MAINTAINERS"
+		echo "$line"
+	done <"$TOP/config/recipients"
+}
+
 # format_patch DIR [OPTIONS...]: the series as git format-patch files.
 format_patch()
 {
@@ -47,6 +64,7 @@ main()
 	format_patch "$tmp"
 	while read -r a; do to+=(--to="$a"); done < <(recipients "$tmp" --m --no-r --no-l)
 	while read -r a; do cc+=(--cc="$a"); done < <(recipients "$tmp" --no-m --r --l)
+	while read -r a; do cc+=(--cc="$a"); done < <(extra_recipients)
 	rm -f "$tmp"/*.patch
 	format_patch "$tmp" "${to[@]}" "${cc[@]}"
 	rm -f "$PATCHES"/*.patch

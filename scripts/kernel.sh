@@ -12,6 +12,9 @@
 #              reverts N, then M, for a patch that later patches build on.
 #              It is built in build/linux, which must match patches/, and
 #              left on the series afterwards.
+#   prefix-N   the series up to and including patch N (scripts/prefixes.sh:
+#              every patch boundary must be at least as safe as the base),
+#              built in build/linux like revert-N.
 # +FRAGMENT adds config/FRAGMENT.config to the configuration: series+debug
 # (KASAN, lockdep, ...), series+noafdbm (arm64 without hardware access
 # flag updates).
@@ -29,6 +32,18 @@ worktree_at()
 		stage "worktree $kernel at $rev"
 		git -C "$SRC" worktree add -q --detach "$wt" "$rev"
 	fi
+}
+
+# prefix_tree: build/linux at patch N of the series, on a detached HEAD.
+prefix_tree()
+{
+	local n commit
+	n=${tree#prefix-}
+	commit=$(git -C "$SRC" rev-list --reverse base..series | sed -n "${n}p")
+	[ -n "$commit" ] || die "$kernel: the series has no patch $n"
+	trap back_to_series EXIT
+	detach_at "$commit"
+	stage "$kernel: build/linux at patch $n: $(git -C "$SRC" log -1 --format=%s "$commit")"
 }
 
 # revert_in_series_tree: the series with the patches that the kernel's
@@ -51,7 +66,8 @@ checkout()
 	series) ;;
 	base) worktree_at base ;;
 	revert-[0-9]*) revert_in_series_tree ;;
-	*) die "unknown kernel '$kernel' (series, base, revert-N[-M...], each +FRAGMENT)" ;;
+	prefix-[0-9]*) prefix_tree ;;
+	*) die "unknown kernel '$kernel' (series, base, revert-N[-M...], prefix-N, each +FRAGMENT)" ;;
 	esac
 }
 

@@ -221,7 +221,8 @@ arch_image()
 
 # A kernel's name is TREE[+FRAGMENT]. TREE says which source: "series"
 # (build/linux as it is), "revert-N[-M...]" (build/linux with patches
-# reverted, see scripts/kernel.sh) or "base" (a worktree). FRAGMENT names
+# reverted, see scripts/kernel.sh), "prefix-N" (build/linux at patch N) or
+# "base" (a worktree). FRAGMENT names
 # config/FRAGMENT.config, merged on top of the usual fragments: "series+debug"
 # is the series built with config/debug.config.
 kernel_tree()
@@ -243,7 +244,7 @@ kernel_src()
 	local tree
 	tree=$(kernel_tree "$1")
 	case $tree in
-	series|revert-*) echo "$SRC" ;;
+	series|revert-*|prefix-*) echo "$SRC" ;;
 	*) echo "$BUILD/worktrees/$tree" ;;
 	esac
 }

@@ -46,6 +46,7 @@ format_patch()
 	date=$(git -C "$SRC" log -1 --format=%aD series)
 	GIT_COMMITTER_DATE=$date git -C "$SRC" -c diff.noprefix=false -c format.signature= \
 		format-patch -q --zero-commit --no-signature --no-thread --cover-letter \
+		--subject-prefix="$(cat "$TOP/config/subject-prefix")" \
 		--cover-from-description=subject -o "$dir" "$@" base..series
 }
 

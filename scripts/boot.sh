@@ -223,12 +223,15 @@ run_shell()
 
 main()
 {
+	local owner
 	check_knobs
 	image=$(kernel_out "$kernel")/$ARCH_IMAGE
 	[ -f "$image" ] || die "no kernel image $image: build it with 'BUILD_ONLY=1 scripts/kernel.sh $kernel'"
-	# The series and its revert-N kernels share a build directory.
-	[ "$(cat "$(kernel_out "$kernel")/.harness-kernel" 2>/dev/null)" = "$kernel" ] ||
-		die "$image is the image of '$(cat "$(kernel_out "$kernel")/.harness-kernel" 2>/dev/null || echo an unknown kernel)', not of '$kernel': build it with 'BUILD_ONLY=1 scripts/kernel.sh $kernel'"
+	# The series and its revert-N and prefix-N kernels share a build
+	# directory.
+	owner=$(cat "$(kernel_out "$kernel")/.harness-kernel" 2>/dev/null || echo "an unknown kernel")
+	[ "$owner" = "$kernel" ] ||
+		die "$image is the image of '$owner', not of '$kernel': build it with 'BUILD_ONLY=1 scripts/kernel.sh $kernel'"
 	[ -f "$(guest_cpio "$list")" ] ||
 		die "no initramfs $(guest_cpio "$list"): build it with 'scripts/guest.sh$([ "$list" = tests ] || echo " $list")'"
 	kernel_cmdline

@@ -39,8 +39,7 @@ prefix_tree()
 {
 	local n commit
 	n=${tree#prefix-}
-	commit=$(git -C "$SRC" rev-list --reverse base..series | sed -n "${n}p")
-	[ -n "$commit" ] || die "$kernel: the series has no patch $n"
+	commit=$(patch_commit "$n")
 	trap back_to_series EXIT
 	detach_at "$commit"
 	stage "$kernel: build/linux at patch $n: $(git -C "$SRC" log -1 --format=%s "$commit")"

@@ -120,6 +120,16 @@ remove_worktree()
 	git -C "$SRC" worktree prune
 }
 
+# patch_commit N: the commit of patch N of the series in build/linux (its
+# number in patches/series); dies if the series has no such patch.
+patch_commit()
+{
+	local commit
+	commit=$(git -C "$SRC" rev-list --reverse base..series | sed -n "$1p")
+	[ -n "$commit" ] || die "the series has no patch $1"
+	echo "$commit"
+}
+
 # revert_patches REPO KERNEL: on REPO's HEAD (detached, at the series),
 # revert the patches that KERNEL's tree names (revert-N[-M...]: N, then
 # M), as commits. A patch that does not revert is aborted and named.
@@ -129,8 +139,7 @@ revert_patches()
 	tree=$(kernel_tree "$kernel")
 	for n in ${tree//-/ }; do
 		[ "$n" != revert ] || continue
-		commit=$(git -C "$SRC" rev-list --reverse base..series | sed -n "${n}p")
-		[ -n "$commit" ] || die "$kernel: the series has no patch $n"
+		commit=$(patch_commit "$n")
 		git -C "$repo" -c user.name=harness -c user.email=harness@localhost \
 			revert --no-edit "$commit" >>"$LOGS/revert.log" 2>&1 || {
 			git -C "$repo" revert --abort >/dev/null 2>&1 || true

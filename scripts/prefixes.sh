@@ -19,11 +19,12 @@ TABLE=$BUILD/results/$ARCH-prefixes.txt
 # A tab-separated row for prefix N from its results.
 row()
 {
-	local n=$1 kernel=$2 secs=$3 res p=- f=- s x
+	local n=$1 kernel=$2 secs=$3 res begin p=- f=-
 	res=$(results_dir "$kernel")
-	[ ! -s "$res/counts" ] || read -r p f s x <"$res/counts"
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$p" "$f" "$(tests_state "$res")" \
-		"$(stress_state "$res")" "${secs}s" "$(subject "$n")"
+	begin=$(stress_line "$res")
+	[ ! -s "$res/counts" ] || read -r p f _ <"$res/counts"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$p" "$f" "$(tests_state "$res" "$begin")" \
+		"$(stress_state "$res" "$begin")" "${secs}s" "$(subject "$n")"
 }
 
 # Line number in the console where the stress began; 0 if it never did.
@@ -32,13 +33,12 @@ stress_line()
 	grep -n -m 1 '^@@ ksft-begin dex-stress' "$1/console.txt" 2>/dev/null | cut -d: -f1 || echo 0
 }
 
-# "ok", or what went wrong before the stress began: a splat, or a guest
-# that never got there.
+# tests_state RES BEGIN: "ok", or what went wrong before the stress began
+# (at console line BEGIN): a splat, or a guest that never got there.
 tests_state()
 {
-	local res=$1 begin first
+	local res=$1 begin=$2 first
 	[ -f "$res/console.txt" ] || { echo "no console"; return; }
-	begin=$(stress_line "$res")
 	first=$(cut -d: -f1 "$res/splats.txt" 2>/dev/null | head -n 1)
 	if [ -n "$first" ] && { [ "$begin" = 0 ] || [ "$first" -lt "$begin" ]; }; then
 		echo splat
@@ -49,12 +49,13 @@ tests_state()
 	fi
 }
 
-# How dex-stress ended: "ok" (maybe with refused operations), "died" (a
-# splat or no end), or the mismatches it found.
+# stress_state RES BEGIN: how dex-stress ended: "ok" (maybe with refused
+# operations), "died" (a splat or no end), the mismatches it found, or
+# "-" if it never began.
 stress_state()
 {
-	local res=$1 line mm cm err
-	[ "$(stress_line "$res")" != 0 ] || { echo -; return; }
+	local res=$1 begin=$2 line mm cm err
+	[ "$begin" != 0 ] || { echo -; return; }
 	line=$(grep -h '^# seed=' "$res/ksft-dex-stress.tap" 2>/dev/null | tail -n 1)
 	if [ -s "$res/splats.txt" ] || [ -z "$line" ]; then
 		echo died
@@ -77,7 +78,7 @@ stress_state()
 subject()
 {
 	[ "$1" != 0 ] || { echo "(the base, $(make -s -C "$SRC" kernelversion 2>/dev/null))"; return; }
-	git -C "$SRC" log -1 --format=%s "$(git -C "$SRC" rev-list --reverse base..series | sed -n "$1p")"
+	git -C "$SRC" log -1 --format=%s "$(patch_commit "$1")"
 }
 
 show_table()
@@ -102,7 +103,7 @@ main()
 	"$TOP/scripts/guest.sh"
 	prefixes=${PREFIXES:-$(seq 0 "$(git -C "$SRC" rev-list --count base..series)")}
 	export STRESS_SECONDS=${STRESS_SECONDS:-20} STRESS_ALL=1
-	stage "prefixes of the series on $ARCH: $(echo $prefixes) (dex-stress ${STRESS_SECONDS}s each)"
+	stage "prefixes of the series on $ARCH: ${prefixes//$'\n'/ } (dex-stress ${STRESS_SECONDS}s each)"
 	printf 'patch\tpassed\tfailed\ttests\tdex-stress\ttime\tsubject\n' >"$TABLE"
 	for n in $prefixes; do
 		kernel=prefix-$n

@@ -3,7 +3,7 @@
 # ARCH=x86_64 (the scripts' default) or arm64: given here, it also limits
 # 'make check' to that architecture. Everything generated goes to build/.
 
-.PHONY: run check check-full prefixes tree export mbox gate config guest shell base \
+.PHONY: run check check-full regressions mutants prefixes tree export mbox gate config guest shell base \
 	bench harness-test clean
 
 run:			## main job: series kernel built, booted, tested; summary
@@ -12,8 +12,14 @@ run:			## main job: series kernel built, booted, tested; summary
 check:			## test command (CI): self-tests, quick gate, series + base, arm64 series
 	@scripts/check.sh
 
-check-full:		## full tier: full gate, debug kernel, every negative control
+check-full:		## full tier: full gate, debug kernel, every negative control, mm regressions
 	@scripts/check.sh full
+
+regressions:		## mm selftests + KUnit suites, base vs series, multi-gen LRU (x86_64, arm64)
+	@scripts/regressions.sh
+
+mutants:		## one negative control per behavioural patch (tests/mutants): table
+	@scripts/mutants.sh
 
 prefixes:		## boot every patch prefix (KUnit, hmm-tests, 20 s stress): table, 0 splats
 	@scripts/prefixes.sh

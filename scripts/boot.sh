@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# boot.sh KERNEL [bench]: boot KERNEL's image with the guest initramfs under
+# boot.sh KERNEL [LIST]: boot KERNEL's image with the guest initramfs under
 # QEMU (TCG; ACCEL=kvm opts in to KVM where it works) and keep the serial
-# console in build/results/ARCH-KERNEL/console.log; with "bench", the
-# benchmark initramfs instead (scripts/guest.sh bench), and the console in
-# build/results/ARCH-KERNEL-bench/. A guest that outlives GUEST_TIMEOUT
+# console in build/results/ARCH-KERNEL/console.log; with LIST "bench" or
+# "mm", that initramfs instead (scripts/guest.sh LIST: the benchmark, or
+# the kernel's mm selftests of scripts/regressions.sh), and the console in
+# build/results/ARCH-KERNEL-LIST/. A guest that outlives GUEST_TIMEOUT
 # seconds is killed; report.sh then calls it a hang.
 #
 # boot.sh --shell KERNEL: the last built image of KERNEL with the test
@@ -23,6 +24,10 @@
 #                       mm selftests' "timeout=" of their settings file, 180)
 #   STRESS_SECONDS=S    how long dex-stress runs (60); its own limit is
 #                       STRESS_SECONDS + TEST_TIMEOUT
+#   VMTESTS_TIMEOUT=S   seconds each category of run_vmtests.sh may run
+#                       (LIST mm; 900)
+#   SKIP=NAME,...       programs of the list not to run (besides the race
+#                       stress on the base and the negative controls)
 #   DEX_STRESS_SEED=N   dex-stress's seed, to replay a run (it prints it)
 #   GUEST_TIMEOUT=S     hard limit of the whole guest (see guest_timeout)
 #   KUNIT_FILTER=GLOB   only the KUnit tests that match (kunit.filter_glob)
@@ -32,7 +37,7 @@
 # The two filters are for the test initramfs only (see kernel_cmdline).
 . "$(dirname "$0")/lib.sh"
 
-USAGE="usage: boot.sh [--shell] KERNEL [bench]"
+USAGE="usage: boot.sh [--shell] KERNEL [bench|mm]"
 shell=0
 if [ "${1:-}" = --shell ]; then
 	shell=1
@@ -40,7 +45,7 @@ if [ "${1:-}" = --shell ]; then
 fi
 kernel=${1:?$USAGE}
 list=${2:-tests}
-case $list in tests|bench) ;; *) die "$USAGE" ;; esac
+case $list in tests|bench|mm) ;; *) die "$USAGE" ;; esac
 [ $shell = 0 ] || [ "$list" = tests ] || die "--shell boots the test initramfs: $USAGE"
 RESULTS=$(results_dir "$kernel" "$list")
 
@@ -60,15 +65,22 @@ selftests_timeout()
 }
 
 # Long enough for every program of the list to reach its own limit in the
-# guest (TEST_TIMEOUT each, STRESS_SECONDS more for dex-stress) plus one
-# TEST_TIMEOUT for boot and KUnit, so that a program that hangs is named
-# by its own timeout, not by this one: 600 s for the tests by default,
-# 1140 s with STRESS_SECONDS=600 (a soak).
+# guest (guest/init's limit_of: TEST_TIMEOUT each, STRESS_SECONDS more for
+# each dex-stress, VMTESTS_TIMEOUT for a category of run_vmtests.sh) plus
+# one TEST_TIMEOUT for boot and KUnit, so that a program that hangs is
+# named by its own timeout, not by this one: 840 s for the tests by
+# default, 1920 s with STRESS_SECONDS=600 (a soak).
 guest_timeout()
 {
-	local n
-	n=$(grep -c -v -e '^#' -e '^[[:space:]]*$' "$TOP/guest/$list")
-	echo $(( (n + 1) * TEST_TIMEOUT + STRESS_SECONDS ))
+	local name total=$TEST_TIMEOUT
+	while read -r name; do
+		case $name in
+		dex-stress*) total=$((total + TEST_TIMEOUT + STRESS_SECONDS)) ;;
+		vmtests-*) total=$((total + VMTESTS_TIMEOUT)) ;;
+		*) total=$((total + TEST_TIMEOUT)) ;;
+		esac
+	done < <(awk '!/^#/ && NF { print $1 }' "$TOP/guest/$list")
+	echo "$total"
 }
 
 check_knobs()
@@ -82,6 +94,9 @@ check_knobs()
 	positive TEST_TIMEOUT
 	STRESS_SECONDS=${STRESS_SECONDS:-60}
 	positive STRESS_SECONDS
+	VMTESTS_TIMEOUT=${VMTESTS_TIMEOUT:-900}
+	positive VMTESTS_TIMEOUT
+	[[ ${SKIP:-} =~ ^[A-Za-z0-9_,-]*$ ]] || die "SKIP is a comma-separated list of program names, not '$SKIP'"
 	GUEST_TIMEOUT=${GUEST_TIMEOUT:-$(guest_timeout)}
 	positive GUEST_TIMEOUT
 	# dex-stress reads it with strtoull(, 0): decimal as it prints it, or hex.
@@ -120,7 +135,9 @@ kernel_cmdline()
 	cmdline=("console=$ARCH_CONSOLE" "${ARCH_CMDLINE[@]}" printk.time=1
 		oops=panic panic=-1 kunit.enable=1 hugepages=8
 		brd.rd_nr=1 brd.rd_size=262144
-		"HARNESS_TEST_TIMEOUT=$TEST_TIMEOUT" "DEX_STRESS_SECONDS=$STRESS_SECONDS")
+		"HARNESS_TEST_TIMEOUT=$TEST_TIMEOUT" "DEX_STRESS_SECONDS=$STRESS_SECONDS"
+		"HARNESS_VMTESTS_TIMEOUT=$VMTESTS_TIMEOUT")
+	local skip=${SKIP:-}
 	[ -z "${DEX_STRESS_SEED:-}" ] || cmdline+=("DEX_STRESS_SEED=$DEX_STRESS_SEED")
 	# The race stress is for kernels with the whole series. On the negative
 	# controls it proves nothing deterministic, and 6.12.117 itself dies
@@ -129,8 +146,9 @@ kernel_cmdline()
 	# their run short. guest/init skips the programs named in HARNESS_SKIP.
 	# STRESS_ALL=1 (scripts/prefixes.sh) runs it on the base too, to show it.
 	case $(kernel_tree "$kernel")/${STRESS_ALL:-0} in
-	base/0|revert-*) cmdline+=(HARNESS_SKIP=dex-stress) ;;
+	base/0|revert-*) skip+=${skip:+,}dex-stress,dex-stress-memcg ;;
 	esac
+	[ -z "$skip" ] || cmdline+=("HARNESS_SKIP=$skip")
 	[ $shell = 0 ] || cmdline+=(HARNESS_SHELL=1)
 	# Filters narrow what the tests do; a benchmark run is never filtered.
 	[ "$list" = tests ] || return 0

@@ -10,8 +10,11 @@
 #     negative control, and the series kernel on arm64.
 #   full (make check-full): everything else, run before each submission
 #     that changes patches/: the gate building the image at every patch,
-#     the debug kernel, every negative control (revert-N kernels) and, on
-#     arm64, the kernels without hardware access flag updates.
+#     the debug kernel, every negative control (revert-N kernels), on
+#     arm64 the kernels without hardware access flag updates, and last the
+#     mm regressions (scripts/regressions.sh: the kernel's mm selftests
+#     and KUnit suites, base vs series, and the multi-gen LRU kernels),
+#     unless ARCH= limits the run to one architecture.
 #
 # Both end with "N passed, N failed, N skipped" and exit non-zero on any
 # failure. ARCH=arm64 (or ARCHES="x86_64 arm64") picks the architectures;
@@ -48,7 +51,7 @@ tier_cost()
 {
 	case $TIER in
 	check) echo "about 6 min with a warm ccache, 14 min cold (2 cores)" ;;
-	full) echo "about 10 min with a warm ccache, 30 min cold (2 cores)" ;;
+	full) echo "about 10 min with a warm ccache, 30 min cold (2 cores), then about 70 min of mm regressions" ;;
 	esac
 }
 
@@ -135,6 +138,19 @@ run_arch()
 	done
 }
 
+# The full tier's last stage: the mm regressions (scripts/regressions.sh),
+# whose counts join the summary; a run that stopped early has none.
+regressions()
+{
+	local line list=$BUILD/results/regressions.counts
+	rm -f "$list"
+	step "mm regressions" env REGRESSIONS_NO_SUMMARY=1 "$TOP/scripts/regressions.sh" || true
+	[ -s "$list" ] || { counts+=("mm regressions=/nonexistent"); return 0; }
+	while IFS= read -r line; do
+		counts+=("$line")
+	done <"$list"
+}
+
 main()
 {
 	local a counts=() arches desc="" gate=quick target=check
@@ -164,6 +180,7 @@ main()
 	for a in $arches; do
 		run_arch "$a" $(kernels_of "$a")
 	done
+	[ "$TIER" != full ] || [ -n "$given_arch" ] || regressions
 	STAGE="summary"
 	# exec: the summary line is the last thing the run prints.
 	exec "$TOP/scripts/summary.sh" "${counts[@]}"

@@ -16,11 +16,10 @@ FRAGMENTS=$out/.harness-fragments
 
 # The fragments for this tree, concatenated: common, the architecture,
 # then the series' symbols that this tree's Kconfig knows; last the
-# kernel's own fragment (TREE+FRAGMENT), if it has one.
+# kernel's own fragments (TREE+FRAGMENT[+FRAGMENT...]), in that order.
 fragments()
 {
 	local line sym frag
-	frag=$(kernel_fragment "$kernel")
 	cat "$TOP/config/common.config" "$TOP/config/$ARCH.config"
 	while IFS= read -r line; do
 		case $line in
@@ -32,7 +31,9 @@ fragments()
 			;;
 		esac
 	done <"$TOP/config/series.config"
-	[ -z "$frag" ] || cat "$TOP/config/$frag.config"
+	for frag in $(kernel_fragments "$kernel"); do
+		cat "$TOP/config/$frag.config"
+	done
 }
 
 # What the fragments ask of each symbol: the last line that sets it or

@@ -1,8 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Install what the harness needs with apt-get, only when something is
-# missing, and say clearly what could not be had.
+# missing, and say clearly what could not be had. deps.sh mm: also what
+# the mm selftests guest of scripts/regressions.sh needs.
 . "$(dirname "$0")/lib.sh"
+
+GROUP=${1:-}
+case $GROUP in ''|mm) ;; *) die "usage: deps.sh [mm]" ;; esac
 
 # package:command-or-file pairs; the second field proves the package is there.
 # The architecture's own (QEMU, cross compiler) are ARCH_PKGS of
@@ -30,6 +34,16 @@ common_pkgs=(
 	git:git
 )
 
+# The kernel's mm selftests, linked statically (scripts/guest.sh mm), their
+# install step (rsync) and the bash that run_vmtests.sh needs in the guest.
+mm_pkgs=(
+	rsync:rsync
+	bash-static:/bin/bash-static
+	libnuma-dev:/usr/lib/x86_64-linux-gnu/libnuma.a
+	libcap-dev:/usr/lib/x86_64-linux-gnu/libcap.a
+	liburing-dev:/usr/lib/x86_64-linux-gnu/liburing.a
+)
+
 have()
 {
 	case $1 in
@@ -47,6 +61,7 @@ pkg_pairs()
 		echo $DEPS_PKGS
 	else
 		echo "${common_pkgs[@]}" "${ARCH_PKGS[@]}"
+		[ "$GROUP" != mm ] || echo "${mm_pkgs[@]}"
 	fi
 }
 

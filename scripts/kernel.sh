@@ -17,7 +17,8 @@
 #              built in build/linux like revert-N.
 # +FRAGMENT adds config/FRAGMENT.config to the configuration: series+debug
 # (KASAN, lockdep, ...), series+noafdbm (arm64 without hardware access
-# flag updates).
+# flag updates), series+mm+mglru (two fragments, in that order; see
+# scripts/regressions.sh).
 . "$(dirname "$0")/lib.sh"
 
 kernel=${1:?usage: kernel.sh KERNEL}
@@ -58,9 +59,10 @@ checkout()
 {
 	local tree frag
 	tree=$(kernel_tree "$kernel")
-	frag=$(kernel_fragment "$kernel")
-	[ -z "$frag" ] || [ -f "$TOP/config/$frag.config" ] ||
-		die "unknown kernel '$kernel': there is no config/$frag.config"
+	for frag in $(kernel_fragments "$kernel"); do
+		[ -f "$TOP/config/$frag.config" ] ||
+			die "unknown kernel '$kernel': there is no config/$frag.config"
+	done
 	case $tree in
 	series) ;;
 	base) worktree_at base ;;

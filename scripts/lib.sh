@@ -233,17 +233,27 @@ arch_image()
 # reverted, see scripts/kernel.sh), "prefix-N" (build/linux at patch N) or
 # "base" (a worktree). FRAGMENT names
 # config/FRAGMENT.config, merged on top of the usual fragments: "series+debug"
-# is the series built with config/debug.config.
+# is the series built with config/debug.config; "series+mm+mglru" merges
+# config/mm.config, then config/mglru.config.
 kernel_tree()
 {
 	echo "${1%%+*}"
 }
 
+# kernel_fragment KERNEL: what follows the tree, "mm+mglru" (names the
+# build directory); kernel_fragments KERNEL: the same, one name per word.
 kernel_fragment()
 {
 	case $1 in
 	*+*) echo "${1#*+}" ;;
 	esac
+}
+
+kernel_fragments()
+{
+	local frag
+	frag=$(kernel_fragment "$1")
+	echo "${frag//+/ }"
 }
 
 # Source tree of a kernel: the series and its reverts are built in

@@ -167,7 +167,7 @@ run_boot()
 	mapfile -t env < <(grep -v -e '^#' -e '^$' "$case/boot" || true)
 	[ ! -f "$case/signal" ] || sig=$(cat "$case/signal")
 	set -m
-	env -u ACCEL -u GUEST_TIMEOUT -u TEST_TIMEOUT -u STRESS_SECONDS -u DEX_STRESS_SEED \
+	env -u ACCEL -u GUEST_TIMEOUT -u TEST_TIMEOUT -u STRESS_SECONDS -u VMTESTS_TIMEOUT -u SKIP -u DEX_STRESS_SEED \
 		-u KUNIT_FILTER -u SELFTEST_FILTER -u V \
 		PATH="$out/bin:$PATH" BUILD="$build" ARCH=x86_64 STUB_DIR="$out" \
 		STUB_SECONDS=$([ -n "$sig" ] && echo 300 || echo 0) "${env[@]}" \

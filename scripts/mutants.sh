@@ -14,7 +14,10 @@
 # and exits 1 unless every control is killed.
 #
 # MUTANTS="N M ..." limits the run to those patches' rows; ARCHES="x86_64"
-# to those architectures. The revert-N kernels change build/linux, which
+# to those architectures; MUTANTS_REUSE=1 judges a control whose console
+# an earlier run of this series left (make check-full boots revert-3,
+# revert-14, revert-14-13, revert-18-14-13-11, revert-14-13+noafdbm)
+# again against tests/xfail instead of building and booting it. The revert-N kernels change build/linux, which
 # is put back on branch series after each (scripts/kernel.sh).
 . "$(dirname "$0")/lib.sh"
 
@@ -56,10 +59,24 @@ failed_tests()
 		"$1/results.tsv" 2>/dev/null
 }
 
+# fresh RES: RES holds a console of this series (newer than its last
+# commit), which MUTANTS_REUSE=1 judges again instead of booting anew.
+fresh()
+{
+	[ "${MUTANTS_REUSE:-0}" = 1 ] && [ -f "$1/console.log" ] &&
+		[ "$(stat -c %Y "$1/console.log")" -gt "$(git -C "$SRC" log -1 --format=%ct series)" ]
+}
+
 run_control()
 {
-	local arch=$1 kernel=$2 rc=0
-	ARCH=$arch "$TOP/scripts/kernel.sh" "$kernel" >"$LOGS/mutant-$arch-$kernel.log" 2>&1 || rc=$?
+	local arch=$1 kernel=$2 rc=0 res
+	res=$(ARCH=$arch results_dir "$kernel")
+	if fresh "$res"; then
+		stage "$arch/$kernel: judging the console of an earlier run again (MUTANTS_REUSE=1)"
+		ARCH=$arch "$TOP/scripts/report.sh" "$res" "$kernel" >"$LOGS/mutant-$arch-$kernel.log" 2>&1 || rc=$?
+	else
+		ARCH=$arch "$TOP/scripts/kernel.sh" "$kernel" >"$LOGS/mutant-$arch-$kernel.log" 2>&1 || rc=$?
+	fi
 	case $rc in 129|130|143) echo "interrupted: make mutants stopped" >&2; exit $rc ;; esac
 	grep -E '^(guest hung|kernel splat)' "$LOGS/mutant-$arch-$kernel.log" || true
 }

@@ -140,7 +140,7 @@ apply_xfail()
 		{
 			st = $2
 			if ($1 in listed) {
-				# ERROR: kunit.py's "(missing)" rows after a crash
+				# ERROR: the "(missing)" rows of kunit.py after a crash
 				# that tests/xfail expects.
 				st = (st == "FAIL" || st == "ERROR") ? "XFAIL" : "UNEXPECTED-" st
 				seen[$1] = 1

@@ -55,7 +55,7 @@ verdict()
 # The tests that failed as listed, comma-separated, without the program.
 failed_tests()
 {
-	awk -F'\t' '$2 == "XFAIL" { sub(/^[^:]*:/, "", $1); printf "%s%s", sep, $1; sep = ", " }' \
+	awk -F'\t' '$2 == "XFAIL" { sub(/^[^:]*:/, "", $1); if (!seen[$1]++) { printf "%s%s", sep, $1; sep = ", " } }' \
 		"$1/results.tsv" 2>/dev/null
 }
 

@@ -107,7 +107,7 @@ raw_results()
 		[ -n "$rows" ] && echo "$rows" || echo -e "$name:(no results)\tFAIL"
 		end=$(cat "${tap%.tap}.end" 2>/dev/null || true)
 		case $end in
-		'') echo -e "$name:(did not finish)\tFAIL" ;;
+		'') echo -e "$name:(did-not-finish)\tFAIL" ;;
 		*' timed-out='*) echo -e "$name:(timed out after ${end##* timed-out=})\tFAIL" ;;
 		*rc=0|*rc=4) ;;
 		*) grep -q $'\tFAIL$' <<<"$rows" || echo -e "$name:(exit ${end##* })\tFAIL" ;;

@@ -50,7 +50,7 @@ tier_kernels()
 tier_cost()
 {
 	case $TIER in
-	check) echo "about 6 min with a warm ccache, 14 min cold (2 cores)" ;;
+	check) echo "about 9 min with a warm ccache, 17 min cold (2 cores)" ;;
 	full) echo "about 10 min with a warm ccache, 30 min cold (2 cores), then about 70 min of mm regressions" ;;
 	esac
 }

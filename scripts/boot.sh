@@ -145,8 +145,12 @@ kernel_cmdline()
 	# with a device-exclusive page; see the cover letter), which would cut
 	# their run short. guest/init skips the programs named in HARNESS_SKIP.
 	# STRESS_ALL=1 (scripts/prefixes.sh) runs it on the base too, to show it.
-	case $(kernel_tree "$kernel")/${STRESS_ALL:-0} in
-	base/0|revert-*) skip+=${skip:+,}dex-stress,dex-stress-memcg ;;
+	# CONTROL_RECLAIM=1 (scripts/mutants.sh) keeps the stress under memcg
+	# reclaim on the negative controls: the only test that reaches
+	# folio_referenced_one() through LRU reclaim.
+	case $(kernel_tree "$kernel")/${STRESS_ALL:-0}/${CONTROL_RECLAIM:-0} in
+	revert-*/*/1) skip+=${skip:+,}dex-stress ;;
+	base/0/*|revert-*) skip+=${skip:+,}dex-stress,dex-stress-memcg ;;
 	esac
 	[ -z "$skip" ] || cmdline+=("HARNESS_SKIP=$skip")
 	# The mm guest's kernels run every KUnit suite (config/mm.config) but

@@ -83,7 +83,7 @@ run_control()
 
 main()
 {
-	local patch controls reason c arch kernel res v bad=0 t
+	local patch controls reason c arch kernel res v bad=0 t reclaim
 	[ -f "$LIST" ] || die "no $LIST"
 	"$TOP/scripts/tree.sh"
 	for arch in ${ARCHES:-x86_64 arm64}; do
@@ -97,11 +97,15 @@ main()
 			continue
 		fi
 		for c in ${controls//,/ }; do
+			# ARCH/KERNEL@reclaim: the control also runs the race
+			# stress under memcg reclaim (boot.sh's CONTROL_RECLAIM).
+			reclaim=0
+			case $c in *@reclaim) reclaim=1 c=${c%@reclaim} ;; esac
 			arch=${c%%/*} kernel=${c#*/}
 			wanted_arch "$arch" || continue
 			t=$(date +%s)
 			stage "patch $patch: $arch/$kernel"
-			run_control "$arch" "$kernel"
+			CONTROL_RECLAIM=$reclaim run_control "$arch" "$kernel"
 			res=$(ARCH=$arch results_dir "$kernel")
 			v=$(verdict "$res")
 			[ "$v" = killed ] || bad=$((bad + 1))

@@ -108,7 +108,7 @@ raw_results()
 		end=$(cat "${tap%.tap}.end" 2>/dev/null || true)
 		case $end in
 		'') echo -e "$name:(did-not-finish)\tFAIL" ;;
-		*' timed-out='*) echo -e "$name:(timed out after ${end##* timed-out=})\tFAIL" ;;
+		*' timed-out='*) echo -e "$name:(timed-out)\tFAIL" ;;
 		*rc=0|*rc=4) ;;
 		*) grep -q $'\tFAIL$' <<<"$rows" || echo -e "$name:(exit ${end##* })\tFAIL" ;;
 		esac

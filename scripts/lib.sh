@@ -174,6 +174,13 @@ recover_interrupted()
 	}
 }
 
+# stop_if_interrupted RC WHAT: a child stopped by Ctrl-C, SIGTERM or SIGHUP
+# (exit status 130, 143, 129) stops the whole run, saying WHAT stopped.
+stop_if_interrupted()
+{
+	case $1 in 129|130|143) echo "interrupted: $2 stopped" >&2; exit "$1" ;; esac
+}
+
 # One progress line per stage, with seconds since the job started.
 stage()
 {

@@ -67,17 +67,18 @@ fresh()
 		[ "$(stat -c %Y "$1/console.log")" -gt "$(git -C "$SRC" log -1 --format=%ct series)" ]
 }
 
+# run_control ARCH KERNEL RES: build and boot the control, or judge its
+# console in RES again (fresh); the verdict is read from RES.
 run_control()
 {
-	local arch=$1 kernel=$2 rc=0 res
-	res=$(ARCH=$arch results_dir "$kernel")
+	local arch=$1 kernel=$2 res=$3 rc=0
 	if fresh "$res"; then
 		stage "$arch/$kernel: judging the console of an earlier run again (MUTANTS_REUSE=1)"
 		ARCH=$arch "$TOP/scripts/report.sh" "$res" "$kernel" >"$LOGS/mutant-$arch-$kernel.log" 2>&1 || rc=$?
 	else
 		ARCH=$arch "$TOP/scripts/kernel.sh" "$kernel" >"$LOGS/mutant-$arch-$kernel.log" 2>&1 || rc=$?
 	fi
-	case $rc in 129|130|143) echo "interrupted: make mutants stopped" >&2; exit $rc ;; esac
+	stop_if_interrupted $rc "make mutants"
 	grep -E '^(guest hung|kernel splat)' "$LOGS/mutant-$arch-$kernel.log" || true
 }
 
@@ -105,8 +106,8 @@ main()
 			wanted_arch "$arch" || continue
 			t=$(date +%s)
 			stage "patch $patch: $arch/$kernel"
-			CONTROL_RECLAIM=$reclaim run_control "$arch" "$kernel"
 			res=$(ARCH=$arch results_dir "$kernel")
+			CONTROL_RECLAIM=$reclaim run_control "$arch" "$kernel" "$res"
 			v=$(verdict "$res")
 			[ "$v" = killed ] || bad=$((bad + 1))
 			stage "patch $patch: $arch/$kernel: $v ($(( $(date +%s) - t ))s)"

@@ -37,10 +37,9 @@ TABLE=$RESULTS/x86_64-regressions.tsv
 # label=counts pairs for scripts/summary.sh, one per line (check.sh reads it).
 COUNTS_LIST=$RESULTS/regressions.counts
 
-# interrupted RC: a child stopped by Ctrl-C, SIGTERM or SIGHUP stops all.
 interrupted()
 {
-	case $1 in 129|130|143) echo "interrupted: mm regressions stopped" >&2; exit "$1" ;; esac
+	stop_if_interrupted "$1" "mm regressions"
 }
 
 # run_mm KERNEL: build KERNEL, boot it with guest/mm, parse its console.

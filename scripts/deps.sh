@@ -16,6 +16,7 @@ common_pkgs=(
 	busybox-static:/bin/busybox
 	ccache:ccache
 	gcc:gcc
+	libc6-dev-i386:/usr/include/x86_64-linux-gnu/gnu/stubs-32.h
 	make:make
 	flex:flex
 	bison:bison

@@ -4,6 +4,9 @@
 # series, in order:
 #   - scripts/checkpatch.pl --strict on the patch file,
 #   - scripts/kernel-doc -none on the C files it touches (new warnings only),
+#   - (x86_64) hmm-tests.c compiled (gcc -fsyntax-only) if the patch
+#     changes it, and once, at the last patch, as a 64-bit and a 32-bit
+#     program: no more compiler warnings than the base's,
 #   - a build at that commit, configured for that commit (series symbols
 #     appear with the patch adding them):
 #       full   the kernel image and drivers/gpu/drm/nouveau/nouveau_svm.o
@@ -144,9 +147,57 @@ gate_key()
 	} | sha256sum | cut -d' ' -f1
 }
 
+# hmm_tests_warnings BITS REV: gcc's warnings for hmm-tests.c of REV (base
+# or series), compiled for BITS (64 or 32) against the series' uapi
+# headers, one per line with its position dropped.
+hmm_tests_warnings()
+{
+	local bits=$1 rev=$2 dir=$TMP/selftests-$2
+	if [ ! -d "$dir" ]; then
+		mkdir -p "$dir"
+		git -C "$SRC" archive "$rev" tools/testing/selftests/kselftest.h \
+			tools/testing/selftests/kselftest_harness.h \
+			tools/testing/selftests/mm lib/test_hmm_uapi.h mm/gup_test.h |
+			tar -x -C "$dir"
+	fi
+	(cd "$dir/tools/testing/selftests/mm" &&
+		gcc -m"$bits" -fsyntax-only -Wall -fno-diagnostics-show-caret \
+			-isystem "$(kernel_out series)/usr/include" -I ../../../.. \
+			-I .. hmm-tests.c) >"$dir.out" 2>&1 || {
+		cat "$dir.out" >&2
+		die "gate: hmm-tests.c of $rev does not compile as a $bits-bit program"
+	}
+	{ grep 'warning:' "$dir.out" || true; } | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort
+}
+
+# The selftests the series changes compile with no warning more than the
+# base's hmm-tests.c, as a 64-bit and (x86_64, when gcc -m32 can) a 32-bit
+# program: a 32-bit build is where an address constant or a pointer cast
+# goes wrong.
+selftest_warnings()
+{
+	local bits n_base n_series
+	[ "$ARCH" = x86_64 ] || return 0
+	for bits in 64 32; do
+		if [ "$bits" = 32 ] && ! echo '#include <stdio.h>' |
+			gcc -m32 -x c -fsyntax-only - 2>/dev/null; then
+			stage "gate: hmm-tests not compiled as a 32-bit program: gcc -m32 has no 32-bit C library headers (apt-get install libc6-dev-i386; the gcc-multilib package would remove the arm64 cross compiler)"
+			continue
+		fi
+		n_base=$(hmm_tests_warnings "$bits" base | wc -l)
+		n_series=$(hmm_tests_warnings "$bits" series | wc -l)
+		if [ "$n_series" -gt "$n_base" ]; then
+			diff <(hmm_tests_warnings "$bits" base | sort -u) \
+				<(hmm_tests_warnings "$bits" series | sort -u) >&2 || true
+			die "gate: hmm-tests.c as a $bits-bit program: $n_series warnings, the base $n_base"
+		fi
+		stage "gate: hmm-tests.c as a $bits-bit program: $n_series warnings (the base: $n_base)"
+	done
+}
+
 main()
 {
-	local patch commits i=0 n t key todo=()
+	local patch commits commit i=0 n t key todo=()
 	[ -f "$STATE" ] && [ "$(cut -d' ' -f2 "$STATE")" = "$(git -C "$SRC" rev-parse series)" ] &&
 		[ "$(cut -d' ' -f1 "$STATE")" = "$(series_hash)" ] && tree_clean ||
 		die "build/linux differs from patches/: 'make export' (or 'make tree') first"
@@ -154,6 +205,13 @@ main()
 	TMP=$(mktemp -d)
 	trap cleanup EXIT
 	mapfile -t commits < <(git -C "$SRC" rev-list --reverse base..series)
+	# hmm-tests.c is compiled at each patch that changes it (the kernel
+	# objects' builds below do not cover tools/), against the series'
+	# uapi headers.
+	if [ "$ARCH" = x86_64 ]; then
+		"$TOP/scripts/config.sh" series
+		kmake series headers >>"$LOG" 2>&1 || die "make headers failed (log: $LOG)"
+	fi
 	n=$(series_patches | wc -l)
 	[ "$n" = ${#commits[@]} ] || die "patches/series has $n patches, build/linux has ${#commits[@]} commits"
 	touch "$GATE_OK"
@@ -166,8 +224,14 @@ main()
 			continue
 		fi
 		lint_patch "$patch" "${commits[$((i - 1))]}"
+		commit=${commits[$((i - 1))]}
+		if [ "$ARCH" = x86_64 ] && ! git -C "$SRC" diff --quiet "$commit^" "$commit" \
+			-- tools/testing/selftests/mm/hmm-tests.c; then
+			hmm_tests_warnings 64 "$commit" >/dev/null
+		fi
 		todo+=("$i")
 	done
+	selftest_warnings
 	[ ${#todo[@]} != 0 ] || return 0
 	stage "gate: checkpatch --strict and kernel-doc clean at ${#todo[@]} patches"
 	# quick: the last commit's whole build first, which also tells which

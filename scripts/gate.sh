@@ -147,9 +147,9 @@ gate_key()
 	} | sha256sum | cut -d' ' -f1
 }
 
-# hmm_tests_warnings BITS REV: gcc's warnings for hmm-tests.c of REV (base
-# or series), compiled for BITS (64 or 32) against the series' uapi
-# headers, one per line with its position dropped.
+# hmm_tests_warnings BITS REV: gcc's warnings for hmm-tests.c of REV (a
+# commit of build/linux), compiled for BITS (64 or 32) against the series'
+# uapi headers, one per line with its position dropped.
 hmm_tests_warnings()
 {
 	local bits=$1 rev=$2 dir=$TMP/selftests-$2
@@ -176,7 +176,7 @@ hmm_tests_warnings()
 # goes wrong.
 selftest_warnings()
 {
-	local bits n_base n_series
+	local bits rev n_base n_series
 	[ "$ARCH" = x86_64 ] || return 0
 	for bits in 64 32; do
 		if [ "$bits" = 32 ] && ! echo '#include <stdio.h>' |
@@ -184,11 +184,14 @@ selftest_warnings()
 			stage "gate: hmm-tests not compiled as a 32-bit program: gcc -m32 has no 32-bit C library headers (apt-get install libc6-dev-i386; the gcc-multilib package would remove the arm64 cross compiler)"
 			continue
 		fi
-		n_base=$(hmm_tests_warnings "$bits" base | wc -l)
-		n_series=$(hmm_tests_warnings "$bits" series | wc -l)
+		for rev in base series; do
+			hmm_tests_warnings "$bits" "$rev" >"$TMP/warnings-$rev"
+		done
+		n_base=$(wc -l <"$TMP/warnings-base")
+		n_series=$(wc -l <"$TMP/warnings-series")
 		if [ "$n_series" -gt "$n_base" ]; then
-			diff <(hmm_tests_warnings "$bits" base | sort -u) \
-				<(hmm_tests_warnings "$bits" series | sort -u) >&2 || true
+			diff <(sort -u "$TMP/warnings-base") \
+				<(sort -u "$TMP/warnings-series") >&2 || true
 			die "gate: hmm-tests.c as a $bits-bit program: $n_series warnings, the base $n_base"
 		fi
 		stage "gate: hmm-tests.c as a $bits-bit program: $n_series warnings (the base: $n_base)"
@@ -223,8 +226,8 @@ main()
 			stage "gate $i/$n ok (unchanged since it passed): $patch"
 			continue
 		fi
-		lint_patch "$patch" "${commits[$((i - 1))]}"
 		commit=${commits[$((i - 1))]}
+		lint_patch "$patch" "$commit"
 		if [ "$ARCH" = x86_64 ] && ! git -C "$SRC" diff --quiet "$commit^" "$commit" \
 			-- tools/testing/selftests/mm/hmm-tests.c; then
 			hmm_tests_warnings 64 "$commit" >/dev/null

@@ -20,45 +20,63 @@
 # failure. ARCH=arm64 (or ARCHES="x86_64 arm64") picks the architectures;
 # KERNELS_x86_64 / KERNELS_arm64 replace a tier's kernel list there.
 given_arch=${ARCH:-}
+given_base=${BASE:-}
 . "$(dirname "$0")/lib.sh"
 
 TIER=${1:-check}
 
-# The kernels of each tier and architecture. tests/xfail says what must
-# fail on each. The revert-* kernels change build/linux, so they come
-# after the kernels built from the series as it is. series+debug adds
-# config/debug.config. The revert-N kernels are the negative controls of
-# patches/series (patch numbers as there): revert-3 lacks test_hmm's dirty
-# mark on device writes; revert-14 lacks the one-fault write after a
-# restore; revert-14-13 also the young PTE on a user fault (14 builds on
-# 13); revert-18-14-13-11 also the can_change_pte_writable() restore (11;
-# 18 drops the entry type that 11 made unused, so it goes first).
+# The kernels of each tier, base and architecture are data of the base,
+# BASE_KERNELS_<tier>_<arch> in scripts/base/BASE.sh, and tests/xfail (or
+# the base's own list) says what must fail on each. For 6.12 the revert-*
+# kernels change build/linux, so they come after the kernels built from
+# the series as it is. series+debug adds config/debug.config. The
+# revert-N kernels are the negative controls of patches/series (patch
+# numbers as there): revert-3 lacks test_hmm's dirty mark on device
+# writes; revert-14 lacks the one-fault write after a restore;
+# revert-14-13 also the young PTE on a user fault (14 builds on 13);
+# revert-18-14-13-11 also the can_change_pte_writable() restore (11; 18
+# drops the entry type that 11 made unused, so it goes first).
 # series+noafdbm is arm64 without hardware access flag updates
-# (config/noafdbm.config), where patch 13 saves a fault per page.
+# (config/noafdbm.config). For mainline, "base" (unpatched 7.x) is the
+# negative control on both architectures: the accessed-bit bug shows on
+# arm64 only.
 tier_kernels()
 {
-	case $TIER/$1 in
-	check/x86_64) echo series base ;;
-	check/arm64) echo series ;;
-	full/x86_64) echo series series+debug revert-3 revert-14 revert-14-13 revert-18-14-13-11 base ;;
-	full/arm64) echo series series+noafdbm revert-14-13+noafdbm base ;;
-	*) die "no kernels for tier '$TIER' on $1 (tiers: check, full)" ;;
-	esac
+	local var=BASE_KERNELS_${TIER}_$1
+	[ -n "${!var+set}" ] || die "no kernels for tier '$TIER' on $1 in scripts/base/$BASE.sh (tiers: check, full)"
+	echo "${!var}"
 }
 
 # What a run of this tier costs on 2 cores (measured, see README.md).
 tier_cost()
 {
 	case $TIER in
-	check) echo "about 9 min with a warm ccache, 17 min cold (2 cores)" ;;
+	check) echo "about 20 min with a warm ccache, 45 min cold (2 cores)" ;;
 	full) echo "about 10 min with a warm ccache, 30 min cold (2 cores), then about 70 min of mm regressions" ;;
 	esac
 }
 
+# kernels_of ARCH: the kernels of the tier for the base in use (BASE);
+# KERNELS_ARCH overrides them for 6.12, KERNELS_mainline_ARCH for mainline.
 kernels_of()
 {
 	local var=KERNELS_$1
+	[ "$BASE" = 6.12 ] || var=KERNELS_${BASE}_$1
 	echo "${!var:-$(tier_kernels "$1")}"
+}
+
+# in_base BASE CMD...: CMD with BASE's variables (scripts/base/BASE.sh).
+in_base()
+{
+	local b=$1
+	shift
+	(
+		BASE=$b
+		. "$TOP/scripts/base/$b.sh"
+		SRC=$BUILD/linux${BASE_TAG:+-${BASE_TAG%-}}
+		PATCHES=$BASE_PATCHES
+		"$@"
+	)
 }
 
 STAGE="start"
@@ -101,7 +119,7 @@ must()
 # long stages, instead of failing after them. Nothing to do without one.
 check_reverts()
 {
-	local wt=$BUILD/worktrees/revert-check k a kernels=()
+	local wt=$BUILD/worktrees/${BASE_TAG}revert-check k a kernels=()
 	for a in $1; do
 		for k in $(kernels_of "$a"); do
 			case $(kernel_tree "$k") in revert-*) kernels+=("$k") ;; esac
@@ -127,14 +145,16 @@ check_reverts()
 # which the summary counts as a failure; the other architectures go on.
 run_arch()
 {
-	local arch=$1 k res guest=0
+	local arch=$1 k res guest=0 label
 	shift
-	step "$arch guest" env ARCH="$arch" "$TOP/scripts/guest.sh" || guest=$?
+	step "$BASE_TAG$arch guest" env ARCH="$arch" "$TOP/scripts/guest.sh" || guest=$?
 	for k in "$@"; do
 		res=$(ARCH=$arch results_dir "$k")
+		label=$arch/$k
+		[ "$BASE" = 6.12 ] || label=$BASE:$label
 		rm -f "$res/counts"
-		[ $guest != 0 ] || step "$arch/$k" env ARCH="$arch" "$TOP/scripts/kernel.sh" "$k" || true
-		counts+=("$arch/$k=$res/counts")
+		[ $guest != 0 ] || step "$label" env ARCH="$arch" "$TOP/scripts/kernel.sh" "$k" || true
+		counts+=("$label=$res/counts")
 	done
 }
 
@@ -151,34 +171,54 @@ regressions()
 	done <"$list"
 }
 
+# One base's part of the run: its tree, reverts, gate, mbox and kernels.
+# Runs in a subshell with the base's variables (in_base); the counts go to
+# the file $1, one ARCH/KERNEL=COUNTS per line, for main()'s summary.
+run_base()
+{
+	local out=$1 a counts=()
+	must "$BASE: make tree" "$TOP/scripts/tree.sh"
+	must "$BASE: revert-N kernels revert" check_reverts "$arches"
+	# The gate builds for the first architecture of the run.
+	must "$BASE: gate" env ARCH="${arches%% *}" "$TOP/scripts/gate.sh" "$gate"
+	must "$BASE: mbox check" "$TOP/scripts/mbox.sh" check
+	for a in $arches; do
+		run_arch "$a" $(kernels_of "$a")
+	done
+	printf '%s\n' "${counts[@]}" >"$out"
+}
+
 main()
 {
-	local a counts=() arches desc="" gate=quick target=check
+	local a b counts=() arches desc="" gate=quick target=check bases line
 	case $TIER in check|full) ;; *) die "usage: check.sh [full]" ;; esac
 	[ "$TIER" = check ] || { gate=full target=check-full; }
 	arches=${ARCHES:-${given_arch:-x86_64 arm64}}
-	for a in $arches; do
-		desc+=" $a: $(kernels_of "$a");"
+	bases=${BASES:-${given_base:-6.12 mainline}}
+	for b in $bases; do
+		for a in $arches; do
+			desc+=" $b $a: $(in_base "$b" kernels_of "$a");"
+		done
 	done
 	# The test command runs everything: a filter left in the environment
 	# would narrow it and relax tests/xfail without a word.
 	[ -z "${KUNIT_FILTER:-}${SELFTEST_FILTER:-}" ] ||
 		die "KUNIT_FILTER/SELFTEST_FILTER are set: the test command runs every test; unset them (they are for make, make base and scripts/kernel.sh)"
 	trap interrupted INT TERM HUP
-	stage "make $target: harness self-tests, gate ($gate), mbox,$desc $(tier_cost)"
+	stage "make $target: harness self-tests, per base (${bases// /, }): tree, gate ($gate), mbox,$desc $(tier_cost)"
 	# Every architecture's packages first: a missing one fails the run
 	# before the long gate, not after it.
 	for a in $arches; do
 		must "$a packages" env ARCH="$a" "$TOP/scripts/deps.sh"
 	done
-	must "make tree" "$TOP/scripts/tree.sh"
 	must "harness self-tests" "$TOP/tests/harness/run.sh"
-	must "revert-N kernels revert" check_reverts "$arches"
-	# The gate builds for the first architecture of the run.
-	must "gate" env ARCH="${arches%% *}" "$TOP/scripts/gate.sh" "$gate"
-	must "mbox check" "$TOP/scripts/mbox.sh" check
-	for a in $arches; do
-		run_arch "$a" $(kernels_of "$a")
+	for b in $bases; do
+		rm -f "$LOGS/counts-$b"
+		# A stage that the rest needs and failed has printed the summary.
+		in_base "$b" run_base "$LOGS/counts-$b" || exit $?
+		while IFS= read -r line; do
+			[ -z "$line" ] || counts+=("$line")
+		done <"$LOGS/counts-$b"
 	done
 	[ "$TIER" != full ] || [ -n "$given_arch" ] || regressions
 	STAGE="summary"

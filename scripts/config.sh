@@ -15,12 +15,13 @@ out=$(kernel_out "$kernel")
 FRAGMENTS=$out/.harness-fragments
 
 # The fragments for this tree, concatenated: common, the architecture,
-# then the series' symbols that this tree's Kconfig knows; last the
+# the base's own (BASE_CONFIG of scripts/base/BASE.sh), then the series' symbols that this tree's Kconfig knows; last the
 # kernel's own fragments (TREE+FRAGMENT[+FRAGMENT...]), in that order.
 fragments()
 {
 	local line sym frag
 	cat "$TOP/config/common.config" "$TOP/config/$ARCH.config"
+	[ -z "$BASE_CONFIG" ] || cat "$TOP/config/$BASE_CONFIG.config"
 	while IFS= read -r line; do
 		case $line in
 		CONFIG_*=*)

@@ -33,7 +33,7 @@ extra_recipients()
 		grep -qF "<$addr>" "$SRC/MAINTAINERS" ||
 			die "config/recipients: $addr is not in the base tree's MAINTAINERS"
 		echo "$line"
-	done <"$TOP/config/recipients"
+	done <"$BASE_RECIPIENTS"
 }
 
 # format_patch DIR [OPTIONS...]: the series as git format-patch files.
@@ -46,7 +46,7 @@ format_patch()
 	date=$(git -C "$SRC" log -1 --format=%aD series)
 	GIT_COMMITTER_DATE=$date git -C "$SRC" -c diff.noprefix=false -c format.signature= \
 		format-patch -q --zero-commit --no-signature --no-thread --cover-letter \
-		--subject-prefix="$(cat "$TOP/config/subject-prefix")" \
+		--subject-prefix="$(cat "$BASE_SUBJECT_PREFIX")" \
 		--cover-from-description=subject -o "$dir" "$@" base..series
 }
 
@@ -59,7 +59,7 @@ main()
 	tmp=$(mktemp -d)
 	# shellcheck disable=SC2064 # tmp is fixed from here on
 	trap "rm -rf '$tmp'" EXIT
-	git -C "$SRC" config branch.series.description "$(cat "$TOP/cover-letter.txt")"
+	git -C "$SRC" config branch.series.description "$(cat "$BASE_COVER")"
 	# To: the maintainers of what the series touches; Cc: reviewers and
 	# lists. A first pass gives get_maintainer.pl the patches to read.
 	format_patch "$tmp"
@@ -74,8 +74,8 @@ main()
 	# The tree now matches patches/: record it so 'make tree' keeps it.
 	printf '%s %s\n' "$(series_hash)" "$(git -C "$SRC" rev-parse HEAD)" >"$STATE"
 	rm -f "$APPLYING"
-	stage "exported $(series_patches | wc -l) patches to patches/"
-	git -C "$TOP" status --short -- patches
+	stage "exported $(series_patches | wc -l) patches to ${PATCHES#"$TOP"/}/"
+	git -C "$TOP" status --short -- "$PATCHES"
 }
 
 main "$@"

@@ -130,7 +130,7 @@ build_at()
 # its result is unchanged: it and the patches before it, the base tree,
 # the compiler, the config fragments the gate builds with (config.sh
 # series), the scripts that do the work, and the mode.
-GATE_OK=$BUILD/gate-ok-$ARCH
+GATE_OK=$BUILD/gate-ok-$BASE_TAG$ARCH
 
 gate_key()
 {
@@ -142,7 +142,8 @@ gate_key()
 		cat "$TOP/config/common.config" "$TOP/config/$ARCH.config" \
 			"$TOP/config/series.config" "$TOP/scripts/gate.sh" \
 			"$TOP/scripts/lib.sh" "$TOP/scripts/config.sh" \
-			"$TOP/scripts/arch/$ARCH.sh"
+			"$TOP/scripts/arch/$ARCH.sh" "$TOP/scripts/base/$BASE.sh"
+		[ -z "$BASE_CONFIG" ] || cat "$TOP/config/$BASE_CONFIG.config"
 		echo "$MODE"
 	} | sha256sum | cut -d' ' -f1
 }

@@ -22,7 +22,7 @@ case $LIST in tests|bench|mm) ;; *) die "usage: guest.sh [bench|mm]" ;; esac
 [ "$LIST" != mm ] || [ "$ARCH" = x86_64 ] ||
 	die "guest.sh mm: the mm selftests guest is x86_64 only (static libnuma, libcap and liburing of the host)"
 
-GUEST=$BUILD/guest/$ARCH
+GUEST=$(guest_dir)
 SELFTESTS=$SRC/tools/testing/selftests
 
 test_programs()

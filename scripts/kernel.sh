@@ -78,7 +78,7 @@ main()
 	"$TOP/scripts/build.sh" "$kernel"
 	# BUILD_ONLY=1: scripts/bench.sh boots the kernel itself.
 	[ "${BUILD_ONLY:-0}" = 0 ] || return 0
-	[ -f "$BUILD/guest/$ARCH/initramfs.cpio.gz" ] || die "no initramfs: run scripts/guest.sh first"
+	[ -f "$(guest_cpio)" ] || die "no initramfs: run scripts/guest.sh first"
 	"$TOP/scripts/boot.sh" "$kernel"
 	"$TOP/scripts/report.sh" "$(results_dir "$kernel")" "$kernel"
 }

@@ -22,11 +22,22 @@ set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 ARCH=${ARCH:-x86_64}
-SRC=$BUILD/linux
+BASE=${BASE:-6.12}
 LOGS=$BUILD/logs
-PATCHES=$TOP/patches
 T0=${T0:-$(date +%s)}
-export ARCH BUILD T0
+export ARCH BASE BUILD T0
+
+# Everything particular to one base tree (its package, its series, its
+# xfail list, its kernels) is in scripts/base/BASE.sh, one file per base;
+# the variables are described in scripts/base/6.12.sh. SRC is the base's
+# git tree with its series applied, PATCHES the series.
+if [ ! -f "$TOP/scripts/base/$BASE.sh" ]; then
+	echo "error: unknown BASE=$BASE: scripts/base/ has $(cd "$TOP/scripts/base" && echo *.sh)" >&2
+	exit 1
+fi
+. "$TOP/scripts/base/$BASE.sh"
+SRC=$BUILD/linux${BASE_TAG:+-${BASE_TAG%-}}
+PATCHES=$BASE_PATCHES
 
 mkdir -p "$LOGS"
 
@@ -223,6 +234,7 @@ arch_load()
 }
 arch_load
 
+
 # The cross compiler prefix and the boot image's path under the O=
 # directory (its basename is the image's make target).
 arch_cross_compile()
@@ -271,7 +283,7 @@ kernel_src()
 	tree=$(kernel_tree "$1")
 	case $tree in
 	series|revert-*|prefix-*) echo "$SRC" ;;
-	*) echo "$BUILD/worktrees/$tree" ;;
+	*) echo "$BUILD/worktrees/$BASE_TAG$tree" ;;
 	esac
 }
 
@@ -286,13 +298,20 @@ kernel_out()
 	echo "$(kernel_src "$1")/out-$ARCH${frag:+-$frag}"
 }
 
+# Where scripts/guest.sh builds the guest of this base and architecture:
+# the test programs come from the base's series tree.
+guest_dir()
+{
+	echo "$BUILD/guest/$BASE_TAG$ARCH"
+}
+
 # The initramfs scripts/guest.sh builds from guest/LIST: "tests" (the
 # default; what kernel.sh boots) or "bench" (what scripts/bench.sh boots).
 guest_cpio()
 {
 	case ${1:-tests} in
-	tests) echo "$BUILD/guest/$ARCH/initramfs.cpio.gz" ;;
-	*) echo "$BUILD/guest/$ARCH/$1.cpio.gz" ;;
+	tests) echo "$(guest_dir)/initramfs.cpio.gz" ;;
+	*) echo "$(guest_dir)/$1.cpio.gz" ;;
 	esac
 }
 
@@ -301,8 +320,8 @@ guest_cpio()
 results_dir()
 {
 	case ${2:-tests} in
-	tests) echo "$BUILD/results/$ARCH-$1" ;;
-	*) echo "$BUILD/results/$ARCH-$1-$2" ;;
+	tests) echo "$BUILD/results/$BASE_TAG$ARCH-$1" ;;
+	*) echo "$BUILD/results/$BASE_TAG$ARCH-$1-$2" ;;
 	esac
 }
 
@@ -318,7 +337,7 @@ bench_dir()
 {
 	local frag
 	frag=$(kernel_fragment "$(bench_kernels | cut -d' ' -f1)")
-	echo "$BUILD/results/$ARCH-bench${frag:+-$frag}"
+	echo "$BUILD/results/$BASE_TAG$ARCH-bench${frag:+-$frag}"
 }
 
 # make in kernel KERNEL's source tree, out of tree, with ccache.

@@ -43,7 +43,7 @@ write_mbox()
 # git am of the mbox on the base gives exactly the tree of branch series.
 check_mbox()
 {
-	local wt=$BUILD/worktrees/mbox-check got want
+	local wt=$BUILD/worktrees/${BASE_TAG}mbox-check got want
 	remove_worktree "$wt"
 	# shellcheck disable=SC2064 # wt is fixed
 	trap "remove_worktree '$wt'" EXIT

@@ -14,7 +14,7 @@
 # STRESS_SECONDS (20 here) is how long dex-stress runs on each.
 . "$(dirname "$0")/lib.sh"
 
-TABLE=$BUILD/results/$ARCH-prefixes.txt
+TABLE=$BUILD/results/$BASE_TAG$ARCH-prefixes.txt
 
 # A tab-separated row for prefix N from its results.
 row()

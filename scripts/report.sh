@@ -17,7 +17,7 @@
 res=$(realpath "${1:?usage: report.sh RESULTS_DIR KERNEL}")
 kernel=${2:?usage: report.sh RESULTS_DIR KERNEL}
 KUNIT_PY=${KUNIT_PY:-$SRC/tools/testing/kunit/kunit.py}
-XFAIL=${XFAIL:-$TOP/tests/xfail}
+XFAIL=${XFAIL:-$BASE_XFAIL}
 
 # Kernel messages that mean something went wrong, whatever the tests said.
 SPLAT_RE='BUG:|WARNING:|Oops|KASAN|UBSAN|kernel BUG at|Kernel panic|general protection fault'

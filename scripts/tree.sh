@@ -1,20 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Make build/linux: a git tree of Debian's linux-source-6.12 (tag "base")
-# with patches/series applied as commits (branch "series"). Re-running it
+# Make build/linux (BASE=6.12) or build/linux-mainline (BASE=mainline): a
+# git tree of the base's Debian source package (tag "base", see
+# scripts/base/BASE.sh) with the base's series (patches/ or
+# patches-mainline/) applied as commits (branch "series"). Re-running it
 # re-applies patches/ when they changed, but never throws away commits or
 # edits that were not exported. FORCE=1 does: it resets branch series to
 # the base plus patches/, dropping commits and uncommitted edits to tracked
 # files (build directories and other untracked files stay); on a new
-# linux-source-6.12 version it also unpacks the base again.
+# base package version it also unpacks the base again.
 . "$(dirname "$0")/lib.sh"
-
-TARBALL=/usr/src/linux-source-6.12.tar.xz
-
-base_version()
-{
-	dpkg-query -W -f='${Version}' linux-source-6.12
-}
 
 # Debian's top-level .gitignore ends with a block that ignores "/*":
 # drop it, or git add skips every file (it is packaging, not the kernel).
@@ -32,10 +27,10 @@ make_base()
 {
 	local tmp=$SRC.tmp version
 	version=$(base_version)
-	stage "unpacking linux-source-6.12 $version"
+	stage "unpacking $BASE_PKG $version"
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
-	tar -xf "$TARBALL" -C "$tmp" --strip-components=1
+	tar -xf "$BASE_TARBALL" -C "$tmp" --strip-components=1
 	drop_debian_gitignore "$tmp"
 	stage "committing the base tree"
 	git -C "$tmp" init -q -b series
@@ -45,7 +40,7 @@ make_base()
 	git -C "$tmp" config user.name "$(git -C "$TOP" config user.name || echo harness)"
 	git -C "$tmp" config user.email "$(git -C "$TOP" config user.email || echo harness@localhost)"
 	git -C "$tmp" add -A
-	git -C "$tmp" commit -q -m "base: Debian linux-source-6.12 $version"
+	git -C "$tmp" commit -q -m "base: Debian $BASE_PKG $version"
 	git -C "$tmp" tag base
 	# The O= directories live inside the trees (see kernel_out).
 	echo '/out-*/' >>"$tmp/.git/info/exclude"
@@ -61,11 +56,11 @@ apply_series()
 	git -C "$SRC" checkout -q -f -B series base
 	# A patch that does not apply is the user's to fix in build/linux, as
 	# the message says: no longer the harness's half-done work.
-	(apply_patches "$SRC" "$PATCHES" "linux-source-6.12 $(cat "$SRC/.git/harness-base-version")") ||
+	(apply_patches "$SRC" "$PATCHES" "$BASE_PKG $(cat "$SRC/.git/harness-base-version")") ||
 		{ rm -f "$APPLYING"; exit 1; }
 	printf '%s %s\n' "$(series_hash)" "$(git -C "$SRC" rev-parse HEAD)" >"$STATE"
 	rm -f "$APPLYING"
-	stage "applied $(series_patches | wc -l) patches on $(cat "$SRC/.git/harness-base-version")"
+	stage "applied $(series_patches | wc -l) patches on $BASE_PKG $(cat "$SRC/.git/harness-base-version")"
 }
 
 # True when build/linux holds nothing that patches/ does not: its tip is
@@ -87,9 +82,10 @@ tree_is_disposable()
 main()
 {
 	"$TOP/scripts/deps.sh"
+	base_fetch
 	if [ -d "$SRC" ] && [ "$(cat "$SRC/.git/harness-base-version")" != "$(base_version)" ]; then
-		[ "${FORCE:-0}" = 1 ] || die "build/linux is on $(cat "$SRC/.git/harness-base-version"), the package is $(base_version): FORCE=1 make tree rebuilds it"
-		rm -rf "$SRC" "$BUILD/worktrees"
+		[ "${FORCE:-0}" = 1 ] || die "${SRC#"$TOP"/} is on $(cat "$SRC/.git/harness-base-version"), $BASE_PKG is $(base_version): FORCE=1 BASE=$BASE make tree rebuilds it"
+		rm -rf "$SRC" "$(kernel_src base)"
 	fi
 	[ -d "$SRC" ] || make_base
 	git -C "$SRC" config gc.auto 0

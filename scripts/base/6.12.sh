@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0
+# Base "6.12": Debian's linux-source-6.12 (the stable series the product
+# in patches/ is for). Everything particular to one base is in a file
+# like this one, sourced by lib.sh as BASE=NAME selects (default 6.12):
+#
+#   BASE_DESC      what the base is, for messages
+#   BASE_PKG       the Debian package holding the source tarball
+#   BASE_TARBALL   the tarball inside it
+#   BASE_PATCHES   the series for this base (git format-patch output + series)
+#   BASE_XFAIL     what must fail on each kernel of this base
+#   BASE_COVER, BASE_SUBJECT_PREFIX, BASE_RECIPIENTS
+#                  the cover letter's subject and text, the subject prefix
+#                  and the extra recipients that scripts/export.sh uses
+#   BASE_CONFIG    config/BASE_CONFIG.config, merged for every kernel of
+#                  the base after the architecture's fragment (none: empty)
+#   BASE_TAG       prefix of this base's directories under build/ (empty
+#                  for 6.12, so that its layout stays as it was)
+#   BASE_KERNELS_check_ARCH / BASE_KERNELS_full_ARCH
+#                  the kernels of each tier and architecture (check.sh)
+#   base_fetch     make BASE_TARBALL exist (install or download the package)
+#   base_version   the package version in use
+BASE_DESC="Debian linux-source-6.12"
+BASE_PKG=linux-source-6.12
+BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
+BASE_PATCHES=$TOP/patches
+BASE_XFAIL=$TOP/tests/xfail
+BASE_COVER=$TOP/cover-letter.txt
+BASE_SUBJECT_PREFIX=$TOP/config/subject-prefix
+BASE_RECIPIENTS=$TOP/config/recipients
+BASE_CONFIG=
+BASE_TAG=
+BASE_KERNELS_check_x86_64="series base"
+BASE_KERNELS_check_arm64="series"
+BASE_KERNELS_full_x86_64="series series+debug revert-3 revert-14 revert-14-13 revert-18-14-13-11 base"
+BASE_KERNELS_full_arm64="series series+noafdbm revert-14-13+noafdbm base"
+
+# Installed by deps.sh with the other packages (it is in bookworm).
+base_fetch()
+{
+	[ -f "$BASE_TARBALL" ] || die "$BASE_TARBALL is missing: scripts/deps.sh installs $BASE_PKG"
+}
+
+base_version()
+{
+	dpkg-query -W -f='${Version}' "$BASE_PKG"
+}

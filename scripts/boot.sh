@@ -79,7 +79,7 @@ guest_timeout()
 		vmtests-*) total=$((total + VMTESTS_TIMEOUT)) ;;
 		*) total=$((total + TEST_TIMEOUT)) ;;
 		esac
-	done < <(awk '!/^#/ && NF { print $1 }' "$TOP/guest/$list")
+	done < <(awk '!/^#/ && NF { print $1 }' "$(guest_list "$list")")
 	echo "$total"
 }
 
@@ -119,8 +119,8 @@ check_filters()
 	*[\"$'\n']*) die "SELFTEST_FILTER cannot contain a double quote or a newline: '$SELFTEST_FILTER'" ;;
 	esac
 	name=${SELFTEST_FILTER%%[[:space:]]*}
-	awk -v n="$name" '!/^#/ && $1 == n { found = 1 } END { exit !found }' "$TOP/guest/tests" ||
-		die "SELFTEST_FILTER: no program '$name' in guest/tests, which has: $(awk '!/^#/ && NF { print $1 }' "$TOP/guest/tests" | paste -sd' ')"
+	awk -v n="$name" '!/^#/ && $1 == n { found = 1 } END { exit !found }' "$(guest_list)" ||
+		die "SELFTEST_FILTER: no program '$name' in guest/tests, which has: $(awk '!/^#/ && NF { print $1 }' "$(guest_list)" | paste -sd' ')"
 }
 
 # The kernel command line, one word per element. oops=panic + panic=-1 +

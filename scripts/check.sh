@@ -139,6 +139,15 @@ check_reverts()
 	trap - EXIT
 }
 
+# How long each race stress runs: STRESS_SECONDS if given, else the
+# base's BASE_CHECK_STRESS_SECONDS in make check, else boot.sh's default.
+stress_seconds()
+{
+	local secs=${STRESS_SECONDS:-}
+	[ -n "$secs" ] || [ "$TIER" != check ] || secs=${BASE_CHECK_STRESS_SECONDS:-}
+	echo "${secs:-60}"
+}
+
 # run_arch ARCH KERNEL...: the guest and each kernel of ARCH; appends
 # ARCH/KERNEL=COUNTS to the counts array of main(). A kernel that fails
 # to build or boot, or whose guest programs do not build, has no counts,
@@ -153,7 +162,8 @@ run_arch()
 		label=$arch/$k
 		[ "$BASE" = 6.12 ] || label=$BASE:$label
 		rm -f "$res/counts"
-		[ $guest != 0 ] || step "$label" env ARCH="$arch" "$TOP/scripts/kernel.sh" "$k" || true
+		[ $guest != 0 ] || step "$label" env ARCH="$arch" \
+			STRESS_SECONDS="$(stress_seconds)" "$TOP/scripts/kernel.sh" "$k" || true
 		counts+=("$label=$res/counts")
 	done
 }

@@ -27,7 +27,7 @@ SELFTESTS=$SRC/tools/testing/selftests
 
 test_programs()
 {
-	grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/guest/$LIST" | awk '{ print $2 }' | sort -u
+	grep -v -e '^#' -e '^[[:space:]]*$' "$(guest_list "$LIST")" | awk '{ print $2 }' | sort -u
 }
 
 # build_own LOG OUT NAME: guest/src/NAME.c, with kselftest_harness.h,
@@ -123,7 +123,7 @@ cpio_list()
 	file /bin/busybox $ARCH_BUSYBOX 755 0 0
 	slink /bin/sh busybox 777 0 0
 	file /init $TOP/guest/init 755 0 0
-	file /etc/harness-tests $TOP/guest/$LIST 644 0 0
+	file /etc/harness-tests $(guest_list "$LIST") 644 0 0
 	EOL
 	for prog in $(test_programs); do
 		echo "file /bin/$prog $GUEST/bin/$prog 755 0 0"

@@ -305,6 +305,17 @@ guest_dir()
 	echo "$BUILD/guest/$BASE_TAG$ARCH"
 }
 
+# guest_list LIST: the program list of the guest LIST ("tests", "bench",
+# "mm"): guest/LIST, except that a base may name its own list of test
+# programs (BASE_GUEST_TESTS of scripts/base/BASE.sh).
+guest_list()
+{
+	case ${1:-tests} in
+	tests) echo "$TOP/guest/${BASE_GUEST_TESTS:-tests}" ;;
+	*) echo "$TOP/guest/$1" ;;
+	esac
+}
+
 # The initramfs scripts/guest.sh builds from guest/LIST: "tests" (the
 # default; what kernel.sh boots) or "bench" (what scripts/bench.sh boots).
 guest_cpio()

@@ -13,6 +13,9 @@
 #                  and the extra recipients that scripts/export.sh uses
 #   BASE_CONFIG    config/BASE_CONFIG.config, merged for every kernel of
 #                  the base after the architecture's fragment (none: empty)
+#   BASE_GUEST_TESTS  the test guest's program list, guest/BASE_GUEST_TESTS
+#   BASE_CHECK_STRESS_SECONDS  how long each race stress runs in make check
+#                  (empty: boot.sh's STRESS_SECONDS, 60)
 #   BASE_TAG       prefix of this base's directories under build/ (empty
 #                  for 6.12, so that its layout stays as it was)
 #   BASE_KERNELS_check_ARCH / BASE_KERNELS_full_ARCH
@@ -28,6 +31,8 @@ BASE_COVER=$TOP/cover-letter.txt
 BASE_SUBJECT_PREFIX=$TOP/config/subject-prefix
 BASE_RECIPIENTS=$TOP/config/recipients
 BASE_CONFIG=
+BASE_GUEST_TESTS=tests
+BASE_CHECK_STRESS_SECONDS=
 BASE_TAG=
 BASE_KERNELS_check_x86_64="series base"
 BASE_KERNELS_check_arm64="series"

@@ -15,6 +15,10 @@ BASE_COVER=$TOP/cover-letter-mainline.txt
 BASE_SUBJECT_PREFIX=$TOP/config/subject-prefix-mainline
 BASE_RECIPIENTS=$TOP/config/recipients-mainline
 BASE_CONFIG=mainline
+BASE_GUEST_TESTS=tests-mainline
+# make check's time (both bases in 45 minutes from an empty ccache): the
+# stresses run 20 s each here, 60 s in check-full.
+BASE_CHECK_STRESS_SECONDS=20
 BASE_TAG=mainline-
 BASE_KERNELS_check_x86_64="series base"
 BASE_KERNELS_check_arm64="series base"

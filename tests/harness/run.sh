@@ -22,6 +22,8 @@
 # deps.sh or boot.sh), and "expect", lines its output must contain: whole
 # lines, with OUT for the case's scratch directory, TOP for this repository
 # and [Ns] for the time of a stage line.
+# The recorded cases are of the 6.12 base's layout (build/linux, guest/tests).
+BASE=6.12
 . "$(dirname "$0")/../../scripts/lib.sh"
 
 CASES=$TOP/tests/harness/cases

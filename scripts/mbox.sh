@@ -1,13 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# mbox.sh [check]: write build/series.mbox, the cover letter and patches/
+# mbox.sh [check]: write build/series.mbox (build/mainline-series.mbox for
+# BASE=mainline), the cover letter and patches/
 # in series order as one mbox (what git send-email would send; b4 and
 # git am read it). With "check", also apply it with git am to a fresh
 # worktree of the base and require the result to be the series' tree,
 # and let b4 read it.
 . "$(dirname "$0")/lib.sh"
 
-MBOX=$BUILD/series.mbox
+MBOX=$BUILD/${BASE_TAG}series.mbox
 
 # Headers unfolded (git format-patch folds a long From: over two lines,
 # which RFC 5322 allows but b4 0.12 rejects), and each message given a
@@ -62,7 +63,7 @@ check_mbox()
 # b4 finds the whole series in the mbox and makes its own am-ready mbox.
 check_b4()
 {
-	local out=$BUILD/b4 n
+	local out=$BUILD/${BASE_TAG}b4 n
 	n=$(series_patches | wc -l)
 	rm -rf "$out"
 	mkdir -p "$out"

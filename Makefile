@@ -30,7 +30,7 @@ tree:			## build/linux: base + patches/ as commits
 export:			## build/linux commits -> patches/ (git format-patch)
 	@scripts/export.sh
 
-mbox:			## build/series.mbox: the whole series, for git am / b4
+mbox:			## build/series.mbox: the series to send, From:/Signed-off-by: FROM="Name <addr>"
 	@scripts/tree.sh && scripts/mbox.sh
 
 gate:			## checkpatch --strict, kernel-doc, build at every patch (GATE=full: image)

@@ -1,14 +1,63 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # mbox.sh [check]: write build/series.mbox (build/mainline-series.mbox for
-# BASE=mainline), the cover letter and patches/
-# in series order as one mbox (what git send-email would send; b4 and
-# git am read it). With "check", also apply it with git am to a fresh
-# worktree of the base and require the result to be the series' tree,
+# BASE=mainline), the cover letter and patches/ in series order as one
+# mbox (what git send-email would send; b4 and git am read it), From: and
+# Signed-off-by: of the person who sends it: FROM="Name <address>", else
+# their own git identity (git config --global). The commits carry the
+# repository's identity, a placeholder that cannot sign the DCO, so the
+# sendable mbox is refused under it, saying how to give one.
+#
+# mbox.sh check: the same series with the commits' identity, into
+# build/series-check.mbox (not for sending): apply it with git am to a
+# fresh worktree of the base, require the result to be the series' tree,
 # and let b4 read it.
 . "$(dirname "$0")/lib.sh"
 
-MBOX=$BUILD/${BASE_TAG}series.mbox
+MODE=${1:-send}
+case $MODE in send|check) ;; *) die "usage: mbox.sh [check]" ;; esac
+if [ "$MODE" = check ]; then
+	MBOX=$BUILD/${BASE_TAG}series-check.mbox
+else
+	MBOX=$BUILD/${BASE_TAG}series.mbox
+fi
+
+# The identity the commits carry (the repository's), "Name <address>".
+commit_identity()
+{
+	git -C "$SRC" log -1 --format='%an <%ae>' series
+}
+
+# The sender: FROM, else the global git identity; refused when it is the
+# commits' placeholder or has no address.
+sender()
+{
+	local from=${FROM:-} name email
+	if [ -z "$from" ]; then
+		name=$(git config --global user.name || true)
+		email=$(git config --global user.email || true)
+		[ -z "$name" ] || [ -z "$email" ] || from="$name <$email>"
+	fi
+	if [ -z "$from" ] || [ "$from" = "$(commit_identity)" ] ||
+		! [[ $from =~ ^[^\<\>]+\ \<[^\<\>@\ ]+@[^\<\>\ ]+\>$ ]]; then
+		die "no sender identity for a sendable mbox (got '${from:-nothing}'): the commits carry
+  the repository's placeholder '$(commit_identity)', which cannot sign the DCO.
+  Give yours: FROM=\"Your Name <you@example.org>\" make mbox (or set git config
+  --global user.name and user.email); From: and Signed-off-by: become yours."
+	fi
+	echo "$from"
+}
+
+# From: and the commits' Signed-off-by: lines become the sender's.
+as_sender()
+{
+	awk -v old="$(commit_identity)" -v new="$1" '
+		/^From: / && hdr { print "From: " new; next }
+		/^From [0-9a-f]+ Mon Sep 17 00:00:00 2001$/ { hdr = 1 }
+		hdr && /^$/ { hdr = 0 }
+		$0 == "Signed-off-by: " old { print "Signed-off-by: " new; next }
+		{ print }'
+}
 
 # Headers unfolded (git format-patch folds a long From: over two lines,
 # which RFC 5322 allows but b4 0.12 rejects), and each message given a
@@ -34,11 +83,13 @@ thread_messages()
 
 write_mbox()
 {
-	local p
+	local p from=""
+	[ "$MODE" = check ] || from=$(sender)
 	(cd "$PATCHES" && for p in 0000-cover-letter.patch $(series_patches); do
 		cat "$p"
-	done) | thread_messages "dex-$(series_hash | cut -c1-16)" >"$MBOX"
-	stage "mbox: $MBOX ($(grep -c '^From 0000000000000000000000000000000000000000' "$MBOX") messages)"
+	done) | thread_messages "dex-$(series_hash | cut -c1-16)" |
+		if [ -n "$from" ]; then as_sender "$from"; else cat; fi >"$MBOX"
+	stage "mbox: $MBOX ($(grep -c '^From 0000000000000000000000000000000000000000' "$MBOX") messages${from:+, from $from})"
 }
 
 # git am of the mbox on the base gives exactly the tree of branch series.
@@ -78,7 +129,7 @@ main()
 {
 	[ -d "$SRC" ] || die "no build/linux: run 'make tree' first"
 	write_mbox
-	[ "${1:-}" != check ] || { check_mbox; check_b4; }
+	[ "$MODE" != check ] || { check_mbox; check_b4; }
 }
 
 main "$@"

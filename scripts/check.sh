@@ -51,7 +51,7 @@ tier_kernels()
 tier_cost()
 {
 	case $TIER in
-	check) echo "about 20 min with a warm ccache, 45 min cold (2 cores)" ;;
+	check) echo "both bases: about 15-25 min with a warm ccache, 40 min cold (2 cores)" ;;
 	full) echo "about 10 min with a warm ccache, 30 min cold (2 cores), then about 70 min of mm regressions" ;;
 	esac
 }

@@ -72,9 +72,7 @@ in_base()
 	shift
 	(
 		BASE=$b
-		. "$TOP/scripts/base/$b.sh"
-		SRC=$BUILD/linux${BASE_TAG:+-${BASE_TAG%-}}
-		PATCHES=$BASE_PATCHES
+		base_load
 		"$@"
 	)
 }

@@ -31,13 +31,19 @@ export ARCH BASE BUILD T0
 # xfail list, its kernels) is in scripts/base/BASE.sh, one file per base;
 # the variables are described in scripts/base/6.12.sh. SRC is the base's
 # git tree with its series applied, PATCHES the series.
-if [ ! -f "$TOP/scripts/base/$BASE.sh" ]; then
-	echo "error: unknown BASE=$BASE: scripts/base/ has $(cd "$TOP/scripts/base" && echo *.sh)" >&2
-	exit 1
-fi
-. "$TOP/scripts/base/$BASE.sh"
-SRC=$BUILD/linux${BASE_TAG:+-${BASE_TAG%-}}
-PATCHES=$BASE_PATCHES
+# base_load: BASE's variables, SRC and PATCHES (check.sh calls it again in
+# a subshell for each base of a run).
+base_load()
+{
+	if [ ! -f "$TOP/scripts/base/$BASE.sh" ]; then
+		echo "error: unknown BASE=$BASE: scripts/base/ has $(cd "$TOP/scripts/base" && echo *.sh)" >&2
+		exit 1
+	fi
+	. "$TOP/scripts/base/$BASE.sh"
+	SRC=$BUILD/linux${BASE_TAG:+-${BASE_TAG%-}}
+	PATCHES=$BASE_PATCHES
+}
+base_load
 
 mkdir -p "$LOGS"
 

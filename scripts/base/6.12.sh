@@ -3,7 +3,6 @@
 # in patches/ is for). Everything particular to one base is in a file
 # like this one, sourced by lib.sh as BASE=NAME selects (default 6.12):
 #
-#   BASE_DESC      what the base is, for messages
 #   BASE_PKG       the Debian package holding the source tarball
 #   BASE_TARBALL   the tarball inside it
 #   BASE_PATCHES   the series for this base (git format-patch output + series)
@@ -22,7 +21,6 @@
 #                  the kernels of each tier and architecture (check.sh)
 #   base_fetch     make BASE_TARBALL exist (install or download the package)
 #   base_version   the package version in use
-BASE_DESC="Debian linux-source-6.12"
 BASE_PKG=linux-source-6.12
 BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
 BASE_PATCHES=$TOP/patches

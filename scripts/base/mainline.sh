@@ -7,7 +7,6 @@
 # file and private list, cache and state directories under build/apt-sid/,
 # so that the machine's apt setup is never changed: suite sid of the same
 # archive and keyring that /etc/apt's Debian sources name.
-BASE_DESC="Debian unstable's linux-source-7.x"
 BASE_APT=$BUILD/apt-sid
 BASE_PATCHES=$TOP/patches-mainline
 BASE_XFAIL=$TOP/tests/xfail-mainline
@@ -67,7 +66,7 @@ base_newest_pkg()
 # records the version in BASE_APT/version.
 base_fetch()
 {
-	local pkg deb version
+	local pkg version
 	mkdir -p "$BASE_APT"/{sources,lists/partial,cache/archives/partial,pkg}
 	base_apt_source >"$BASE_APT/sources/sid.sources"
 	if [ ! -f "$BASE_APT/updated-$T0" ]; then

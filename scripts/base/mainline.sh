@@ -23,12 +23,12 @@ BASE_KERNELS_check_x86_64="series base"
 BASE_KERNELS_check_arm64="series base"
 # The revert-N kernels are the negative controls of patches-mainline/series:
 # revert-1 (reclaim: folio_pte_batch() warnings on x86_64, rewritten
-# entries on arm64), revert-2 (munlock),
-# revert-6-5+noafdbm (arm64 without hardware access flag updates: the old
-# restored PTE; 6 edits what 5 adds, so it goes first), revert-6 (x86_64:
+# entries on arm64; the KUnit rmap walk case), revert-2 (munlock),
+# revert-8-7+noafdbm (arm64 without hardware access flag updates: the old
+# restored PTE; 8 edits what 7 adds, so it goes first), revert-8 (x86_64:
 # soft-dirty write).
-BASE_KERNELS_full_x86_64="series series+debug revert-1 revert-2 revert-6 base"
-BASE_KERNELS_full_arm64="series series+noafdbm revert-1 revert-6-5+noafdbm base+noafdbm base"
+BASE_KERNELS_full_x86_64="series series+debug revert-1 revert-2 revert-8 base"
+BASE_KERNELS_full_arm64="series series+noafdbm revert-1 revert-8-7+noafdbm base+noafdbm base"
 
 # The archive and keyring of the machine's own Debian sources (deb822 or
 # one-line format), for the private sid sources file.

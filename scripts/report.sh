@@ -190,6 +190,8 @@ stress_figures()
 		name=${name%.tap}
 		line=$(grep -E '^# seed=[0-9]+ seconds=' "$tap" | tail -n 1) || continue
 		echo "$name: ${line#\# }$(grep -h '^# memcg ' "$tap" | sed 's/^# memcg/;/' || true) splats=$(wc -l <"$res/splats.txt")"
+		# What went wrong, where a CI log is all there is to read.
+		grep -E '^# (MISMATCH|error: )' "$tap" | head -n 8 | sed 's/^# /  /' || true
 	done
 }
 

@@ -21,8 +21,8 @@
 # is put back on branch series after each (scripts/kernel.sh).
 . "$(dirname "$0")/lib.sh"
 
-LIST=$TOP/tests/mutants
-TABLE=$BUILD/results/mutants.txt
+LIST=${BASE_MUTANTS:-$TOP/tests/mutants}
+TABLE=$BUILD/results/${BASE_TAG:-}mutants.txt
 
 rows()
 {

@@ -10,6 +10,7 @@
 #   BASE_COVER, BASE_SUBJECT_PREFIX, BASE_RECIPIENTS
 #                  the cover letter's subject and text, the subject prefix
 #                  and the extra recipients that scripts/export.sh uses
+#   BASE_MUTANTS   the mutation matrix of make mutants (tests/mutants)
 #   BASE_CONFIG    config/BASE_CONFIG.config, merged for every kernel of
 #                  the base after the architecture's fragment (none: empty)
 #   BASE_GUEST_TESTS  the test guest's program list, guest/BASE_GUEST_TESTS
@@ -25,6 +26,7 @@ BASE_PKG=linux-source-6.12
 BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
 BASE_PATCHES=$TOP/patches
 BASE_XFAIL=$TOP/tests/xfail
+BASE_MUTANTS=$TOP/tests/mutants
 BASE_COVER=$TOP/cover-letter.txt
 BASE_SUBJECT_PREFIX=$TOP/config/subject-prefix
 BASE_RECIPIENTS=$TOP/config/recipients

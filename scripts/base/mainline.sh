@@ -10,6 +10,7 @@
 BASE_APT=$BUILD/apt-sid
 BASE_PATCHES=$TOP/patches-mainline
 BASE_XFAIL=$TOP/tests/xfail-mainline
+BASE_MUTANTS=$TOP/tests/mutants-mainline
 BASE_COVER=$TOP/cover-letter-mainline.txt
 BASE_SUBJECT_PREFIX=$TOP/config/subject-prefix-mainline
 BASE_RECIPIENTS=$TOP/config/recipients-mainline

@@ -26,6 +26,9 @@
 #                       STRESS_SECONDS + TEST_TIMEOUT
 #   VMTESTS_TIMEOUT=S   seconds each category of run_vmtests.sh may run
 #                       (LIST mm; 900)
+#   REBOOT_AFTER_SPLAT=0|1  after a program during which the kernel
+#                       splatted, run the next ones on a fresh boot
+#                       (BASE_REBOOT_AFTER_SPLAT of scripts/base/BASE.sh)
 #   SKIP=NAME,...       programs of the list not to run (besides the race
 #                       stress on the base and the negative controls)
 #   DEX_STRESS_SEED=N   dex-stress's seed, to replay a run (it prints it)
@@ -96,6 +99,8 @@ check_knobs()
 	positive STRESS_SECONDS
 	VMTESTS_TIMEOUT=${VMTESTS_TIMEOUT:-900}
 	positive VMTESTS_TIMEOUT
+	REBOOT_AFTER_SPLAT=${REBOOT_AFTER_SPLAT:-${BASE_REBOOT_AFTER_SPLAT:-0}}
+	case $REBOOT_AFTER_SPLAT in 0|1) ;; *) die "REBOOT_AFTER_SPLAT must be 0 or 1, not '$REBOOT_AFTER_SPLAT'" ;; esac
 	[[ ${SKIP:-} =~ ^[A-Za-z0-9_,-]*$ ]] || die "SKIP is a comma-separated list of program names, not '$SKIP'"
 	GUEST_TIMEOUT=${GUEST_TIMEOUT:-$(guest_timeout)}
 	positive GUEST_TIMEOUT
@@ -153,6 +158,7 @@ kernel_cmdline()
 	base/0/*|revert-*) skip+=${skip:+,}dex-stress,dex-stress-memcg ;;
 	esac
 	[ -z "$skip" ] || cmdline+=("HARNESS_SKIP=$skip")
+	[ "$REBOOT_AFTER_SPLAT" = 0 ] || cmdline+=(HARNESS_REBOOT_AFTER_SPLAT=1)
 	# The mm guest's kernels run every KUnit suite (config/mm.config) but
 	# KUnit's platform-device self-test, whose sysfs warning is on purpose.
 	[ "$list" != mm ] || cmdline+=("kunit.filter=module!=platform_test")
@@ -208,17 +214,14 @@ stop_guest()
 	exit $((128 + $(kill -l "$1")))
 }
 
-# The guest, under timeout(1), in the background: bash runs a trap only
-# between commands, and 'wait' is the one command a signal cuts short.
-run_guest()
+# boot_once CONSOLE: one boot of the guest, under timeout(1), in the
+# background: bash runs a trap only between commands, and 'wait' is the
+# one command a signal cuts short. Returns QEMU's exit status.
+boot_once()
 {
-	local rc=0 t console=$RESULTS/console.log
-	mkdir -p "$RESULTS"
-	rm -f "$console" "$RESULTS/timeout"
-	record_filters
+	local rc=0
 	# QEMU's option parser takes ",," for a comma in a path.
-	qemu_args "file:${console//,/,,}" "killed after GUEST_TIMEOUT=${GUEST_TIMEOUT}s"
-	t=$(date +%s)
+	qemu_args "file:${1//,/,,}" "killed after GUEST_TIMEOUT=${GUEST_TIMEOUT}s"
 	guest=
 	trap 'stop_guest INT' INT
 	trap 'stop_guest TERM' TERM
@@ -227,13 +230,54 @@ run_guest()
 	guest=$!
 	wait "$guest" || rc=$?
 	trap - INT TERM HUP
+	return $rc
+}
+
+# resume_point CONSOLE: the program that a boot which reached /init but
+# not "@@ harness-done" ended in or after (the kernel died in it, or
+# guest/init rebooted after the kernel splatted in it); nothing if the
+# boot ran no program, which no further boot would change.
+resume_point()
+{
+	tr -d '\r' <"$1" | awk '/^@@ harness-done/ { done = 1 }
+		/^@@ harness-init/ { init = 1 }
+		/^@@ ksft-begin / { last = $3 }
+		END { if (init && !done && last != "") print last }'
+}
+
+# The guest; a boot that ends early (a kernel crash: oops=panic; or a
+# reboot after a program during which the kernel splatted) is followed
+# by another that resumes after the program it ended in, with KUnit off
+# (it ran in the first boot), so that one crash does not hide the
+# results of the programs after it. console.log holds every boot's console, in order;
+# report.sh attributes a crash to the test that was running.
+run_guest()
+{
+	local rc=0 t console=$RESULTS/console.log cur after boots=1 max first=("${cmdline[@]}")
+	mkdir -p "$RESULTS"
+	rm -f "$console" "$RESULTS/timeout" "$RESULTS"/console.boot*
+	record_filters
+	max=$(awk '!/^#/ && NF' "$(guest_list "$list")" | wc -l)
+	t=$(date +%s)
+	cur=$console
+	boot_once "$cur" || rc=$?
+	while [ $rc = 0 ] && [ "$boots" -le "$max" ] && after=$(resume_point "$cur") && [ -n "$after" ]; do
+		stage "$ARCH/$kernel: boot $boots ended in or after '$after' ($(tr -d '\r' <"$cur" |
+			grep -m1 -o -E '@@ harness-reboot .*|Kernel panic - not syncing: .*' || echo "no reason on the console")); boot $((boots + 1)) resumes after it"
+		boots=$((boots + 1))
+		cmdline=("${first[@]/#kunit.enable=1/kunit.enable=0}" "HARNESS_RESUME_AFTER=$after")
+		cur=$RESULTS/console.boot$boots
+		boot_once "$cur" || rc=$?
+		echo "@@ harness-resume boot $boots after $after" >>"$console"
+		cat "$cur" >>"$console"
+	done
 	if [ $rc = 124 ] || [ $rc = 137 ]; then
 		echo "$GUEST_TIMEOUT" >"$RESULTS/timeout"
 	elif [ $rc != 0 ]; then
 		cat "$RESULTS/qemu.log" >&2
 		die "qemu failed (rc=$rc) booting $ARCH/$kernel"
 	fi
-	stage "booted $ARCH/$kernel: guest ran $(( $(date +%s) - t ))s$([ $rc = 0 ] || echo " (killed after ${GUEST_TIMEOUT}s)"), console: $console"
+	stage "booted $ARCH/$kernel: guest ran $(( $(date +%s) - t ))s$([ $boots = 1 ] || echo " in $boots boots")$([ $rc = 0 ] || echo " (killed after ${GUEST_TIMEOUT}s)"), console: $console"
 }
 
 # The shell: QEMU in the foreground on this terminal, so neither timeout(1)

@@ -83,13 +83,30 @@ split_console()
 		# A program killed in the middle of a line leaves the end
 		# marker after its partial output.
 		/@@ ksft-end / { print substr($0, index($0, "@@ ksft-end ")) >(dir "/ksft-" name ".end"); out = ""; next }
+		# The next boot (boot.sh resumes after a crash or a reboot):
+		# what follows is not the output of the program that was running.
+		/^@@ harness-resume / { out = ""; next }
 		out != "" { print >>out }' "$res/console.txt"
+}
+
+# crashed_test TAP NAME ROWS: the kselftest test that program NAME was
+# running when its output ended without an end marker (the kernel died,
+# oops=panic, or the guest hung and was killed), if it has no result row:
+# the last "#  RUN" line of the kselftest harness. A crash or hang inside
+# a test is that test's failure, which tests/xfail can then expect;
+# between tests it stays the program's "(did-not-finish)".
+crashed_test()
+{
+	local test
+	test=$(sed -n 's/^#  RUN  *\([^ ]*\) \.\.\.$/\1/p' "$1" | tail -n 1)
+	[ -n "$test" ] || return 0
+	grep -q -F "$2:$test"$'\t' <<<"$3" || echo "$test"
 }
 
 # Rows for every test, and failed "harness:" rows for whatever broke.
 raw_results()
 {
-	local tap name rows end
+	local tap name rows end crashed
 	[ -f "$res/console.log" ] || { echo -e "harness:no-console-log\tFAIL"; return; }
 	split_console
 	# KUnit is built in and enabled (kunit.enable=1): it prints a KTAP
@@ -104,10 +121,18 @@ raw_results()
 		name=${tap##*/ksft-}
 		name=${name%.tap}
 		rows=$(parse_tap "$tap" "$name")
-		[ -n "$rows" ] && echo "$rows" || echo -e "$name:(no results)\tFAIL"
 		end=$(cat "${tap%.tap}.end" 2>/dev/null || true)
+		crashed=
+		[ -n "$end" ] || crashed=$(crashed_test "$tap" "$name" "$rows")
+		if [ -n "$crashed" ]; then
+			# kunit.py counts it as one of the plan's "(missing)"
+			# tests: that row is this one.
+			rows=$(awk -v m="$name:(missing)" -F'\t' '$1 == m && !dropped { dropped = 1; next } { print }' <<<"$rows")
+			rows+=${rows:+$'\n'}$name:$crashed$'\tFAIL'
+		fi
+		[ -n "$rows" ] && echo "$rows" || echo -e "$name:(no results)\tFAIL"
 		case $end in
-		'') echo -e "$name:(did-not-finish)\tFAIL" ;;
+		'') [ -n "$crashed" ] || echo -e "$name:(did-not-finish)\tFAIL" ;;
 		*' timed-out='*) echo -e "$name:(timed-out)\tFAIL" ;;
 		*rc=0|*rc=4) ;;
 		*) grep -q $'\tFAIL$' <<<"$rows" || echo -e "$name:(exit ${end##* })\tFAIL" ;;

@@ -16,6 +16,9 @@
 #   BASE_GUEST_TESTS  the test guest's program list, guest/BASE_GUEST_TESTS
 #   BASE_CHECK_STRESS_SECONDS  how long each race stress runs in make check
 #                  (empty: boot.sh's STRESS_SECONDS, 60)
+#   BASE_REBOOT_AFTER_SPLAT  1: the guest reboots after a program during
+#                  which the kernel splatted, and the programs after it run
+#                  on a fresh boot (guest/init's HARNESS_REBOOT_AFTER_SPLAT)
 #   BASE_TAG       prefix of this base's directories under build/ (empty
 #                  for 6.12, so that its layout stays as it was)
 #   BASE_KERNELS_check_ARCH / BASE_KERNELS_full_ARCH
@@ -35,6 +38,8 @@ BASE_GUEST_TESTS=tests
 # make check's time (both bases in 45 minutes from an empty ccache): the
 # stresses run 30 s each here, 60 s in check-full.
 BASE_CHECK_STRESS_SECONDS=30
+# Its xfail lists were made with one boot per kernel.
+BASE_REBOOT_AFTER_SPLAT=0
 BASE_TAG=
 BASE_KERNELS_check_x86_64="series base"
 BASE_KERNELS_check_arm64="series"

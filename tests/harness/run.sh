@@ -17,7 +17,8 @@
 #                 set-up of its own (the lock on build/, a half-done git am)
 #   boot          scripts/boot.sh series with a stand-in QEMU (run_boot),
 #                 with the environment of these NAME=value lines; "signal"
-#                 (INT, TERM) is sent to it once the stand-in runs
+#                 (INT, TERM) is sent to it once the stand-in runs;
+#                 console.N is the console of its Nth boot
 # and has "status", the expected exit status (of summary.sh, apply_patches,
 # deps.sh or boot.sh), and "expect", lines its output must contain: whole
 # lines, with OUT for the case's scratch directory, TOP for this repository
@@ -81,13 +82,24 @@ run_deps()
 }
 
 # The stand-in for QEMU: it writes its arguments, one per line, to
-# $STUB_DIR/qemu-args and "its pid, its child's" to $STUB_DIR/stub-pids,
-# and runs for $STUB_SECONDS, as a guest that does not end would.
+# $STUB_DIR/qemu-args (and qemu-args.N for its Nth run) and "its pid, its
+# child's" to $STUB_DIR/stub-pids, and runs for $STUB_SECONDS, as a guest
+# that does not end would. With a file $STUB_DIR/console.N, its Nth run
+# writes that as the guest's console (-serial file:PATH) and ends, as a
+# guest that printed it would.
 write_qemu_stub()
 {
 	cat >"$1" <<-'EOF'
 	#!/bin/sh
+	n=$(($(cat "$STUB_DIR/runs" 2>/dev/null || echo 0) + 1))
+	echo "$n" >"$STUB_DIR/runs"
 	printf '%s\n' "$@" >"$STUB_DIR/qemu-args"
+	cp "$STUB_DIR/qemu-args" "$STUB_DIR/qemu-args.$n"
+	if [ -f "$STUB_DIR/console.$n" ]; then
+		while [ $# -gt 1 ] && [ "$1" != -serial ]; do shift; done
+		cp "$STUB_DIR/console.$n" "${2#file:}"
+		exit 0
+	fi
 	sleep "$STUB_SECONDS" &
 	echo "$$ $!" >"$STUB_DIR/stub-pids.new"
 	mv "$STUB_DIR/stub-pids.new" "$STUB_DIR/stub-pids"
@@ -167,10 +179,11 @@ run_boot()
 		fi
 	done
 	mapfile -t env < <(grep -v -e '^#' -e '^$' "$case/boot" || true)
+	cp "$case"/console.[0-9]* "$out/" 2>/dev/null || true
 	[ ! -f "$case/signal" ] || sig=$(cat "$case/signal")
 	set -m
 	env -u ACCEL -u GUEST_TIMEOUT -u TEST_TIMEOUT -u STRESS_SECONDS -u VMTESTS_TIMEOUT -u SKIP -u DEX_STRESS_SEED \
-		-u KUNIT_FILTER -u SELFTEST_FILTER -u V \
+		-u KUNIT_FILTER -u SELFTEST_FILTER -u V -u REBOOT_AFTER_SPLAT \
 		PATH="$out/bin:$PATH" BUILD="$build" ARCH=x86_64 STUB_DIR="$out" \
 		STUB_SECONDS=$([ -n "$sig" ] && echo 300 || echo 0) "${env[@]}" \
 		"$TOP/scripts/boot.sh" series &
@@ -186,6 +199,10 @@ run_boot()
 	if [ -f "$out/qemu-args" ]; then
 		echo "qemu arguments:"
 		cat "$out/qemu-args"
+	fi
+	if [ -f "$out/console.1" ]; then
+		echo "console.log:"
+		cat "$build/results/x86_64-series/console.log"
 	fi
 	return $rc
 )

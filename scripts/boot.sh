@@ -226,7 +226,13 @@ boot_once()
 	trap 'stop_guest INT' INT
 	trap 'stop_guest TERM' TERM
 	trap 'stop_guest HUP' HUP
-	timeout -k 10 "$GUEST_TIMEOUT" "${qemu[@]}" </dev/null >"$RESULTS/qemu.log" 2>&1 &
+	# A SIGKILL of this script (how CI cancels a job: the run's process
+	# group) reaches neither timeout(1), in a group of its own, nor QEMU:
+	# each dies with its parent (setpriv --pdeathsig), and neither holds
+	# the lock on build/ (fd 9, see take_lock), so that the next run may
+	# start at once.
+	setpriv --pdeathsig KILL -- timeout -k 10 "$GUEST_TIMEOUT" \
+		setpriv --pdeathsig KILL -- "${qemu[@]}" </dev/null >"$RESULTS/qemu.log" 2>&1 9>&- &
 	guest=$!
 	wait "$guest" || rc=$?
 	trap - INT TERM HUP

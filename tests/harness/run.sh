@@ -82,9 +82,9 @@ run_deps()
 }
 
 # The stand-in for QEMU: it writes its arguments, one per line, to
-# $STUB_DIR/qemu-args (and qemu-args.N for its Nth run) and "its pid, its
-# child's" to $STUB_DIR/stub-pids, and runs for $STUB_SECONDS, as a guest
-# that does not end would. With a file $STUB_DIR/console.N, its Nth run
+# $STUB_DIR/qemu-args (and qemu-args.N for its Nth run) and its pid to
+# $STUB_DIR/stub-pids, and runs for $STUB_SECONDS (as sleep(1), with the
+# same pid), as a guest that does not end would. With a file $STUB_DIR/console.N, its Nth run
 # writes that as the guest's console (-serial file:PATH) and ends, as a
 # guest that printed it would.
 write_qemu_stub()
@@ -100,10 +100,9 @@ write_qemu_stub()
 		cp "$STUB_DIR/console.$n" "${2#file:}"
 		exit 0
 	fi
-	sleep "$STUB_SECONDS" &
-	echo "$$ $!" >"$STUB_DIR/stub-pids.new"
+	echo "$$" >"$STUB_DIR/stub-pids.new"
 	mv "$STUB_DIR/stub-pids.new" "$STUB_DIR/stub-pids"
-	wait
+	exec sleep "$STUB_SECONDS"
 	EOF
 	chmod +x "$1"
 }

@@ -188,14 +188,23 @@ qemu_args()
 }
 
 # What a filtered run did not run, for report.sh: strict xfail cannot say
-# that a listed test that was filtered out "did not run".
+# that a listed test that was filtered out (or whose program SKIP named)
+# "did not run".
 record_filters()
 {
 	rm -f "$RESULTS/filters"
 	[ "$list" = tests ] || return 0
 	[ -z "${KUNIT_FILTER:-}" ] || echo "KUNIT_FILTER=$KUNIT_FILTER" >>"$RESULTS/filters"
 	[ -z "${SELFTEST_FILTER:-}" ] || echo "SELFTEST_FILTER=$SELFTEST_FILTER" >>"$RESULTS/filters"
+	[ -z "${SKIP:-}" ] || echo "SKIP=$SKIP" >>"$RESULTS/filters"
 	return 0
+}
+
+# The programs of the list, for report.sh: each must have run or been
+# skipped on purpose (guest/init's "@@ skipped NAME (...)").
+record_programs()
+{
+	awk '!/^#/ && NF { print $1 }' "$(guest_list "$list")" >"$RESULTS/programs"
 }
 
 # stop_guest SIGNAL: the trap of INT, TERM and HUP while the guest runs.
@@ -263,6 +272,7 @@ run_guest()
 	mkdir -p "$RESULTS"
 	rm -f "$console" "$RESULTS/timeout" "$RESULTS"/console.boot*
 	record_filters
+	record_programs
 	max=$(awk '!/^#/ && NF' "$(guest_list "$list")" | wc -l)
 	t=$(date +%s)
 	cur=$console

@@ -210,8 +210,8 @@ main()
 	done
 	# The test command runs everything: a filter left in the environment
 	# would narrow it and relax tests/xfail without a word.
-	[ -z "${KUNIT_FILTER:-}${SELFTEST_FILTER:-}" ] ||
-		die "KUNIT_FILTER/SELFTEST_FILTER are set: the test command runs every test; unset them (they are for make, make base and scripts/kernel.sh)"
+	[ -z "${KUNIT_FILTER:-}${SELFTEST_FILTER:-}${SKIP:-}" ] ||
+		die "KUNIT_FILTER/SELFTEST_FILTER/SKIP are set: the test command runs every test; unset them (they are for make, make base and scripts/kernel.sh)"
 	trap interrupted INT TERM HUP
 	stage "make $target: harness self-tests, per base (${bases// /, }): tree, gate ($gate), mbox,$desc $(tier_cost)"
 	# Every architecture's packages first: a missing one fails the run

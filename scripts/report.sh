@@ -103,6 +103,22 @@ crashed_test()
 	grep -q -F "$2:$test"$'\t' <<<"$3" || echo "$test"
 }
 
+# A guest that finished must have run every program of its list
+# (RESULTS_DIR/programs, from boot.sh) or said why not ("@@ skipped NAME
+# (HARNESS_SKIP)", a filter, a resumed boot): "NAME:(not-run)" otherwise,
+# so that a console of skipped programs cannot pass on KUnit alone. A
+# guest that did not finish has failed already.
+not_run()
+{
+	local name
+	[ -f "$res/programs" ] && grep -q '^@@ harness-done' "$res/console.txt" || return 0
+	while read -r name; do
+		grep -q -x -F -e "@@ ksft-begin $name" "$res/console.txt" ||
+			grep -q -F -e "@@ skipped $name (" "$res/console.txt" ||
+			echo -e "$name:(not-run)\tFAIL"
+	done <"$res/programs"
+}
+
 # Rows for every test, and failed "harness:" rows for whatever broke.
 raw_results()
 {
@@ -138,6 +154,7 @@ raw_results()
 		*) grep -q $'\tFAIL$' <<<"$rows" || echo -e "$name:(exit ${end##* })\tFAIL" ;;
 		esac
 	done
+	not_run
 	[ -f "$res/timeout" ] && echo -e "harness:guest-timeout-$(cat "$res/timeout")s\tFAIL"
 	grep -q '^@@ harness-init' "$res/console.txt" || echo -e "harness:guest-did-not-reach-init\tFAIL"
 	grep -q '^@@ harness-done' "$res/console.txt" || echo -e "harness:guest-did-not-finish\tFAIL"

@@ -23,6 +23,10 @@ XFAIL=${XFAIL:-$BASE_XFAIL}
 SPLAT_RE='BUG:|WARNING:|Oops|KASAN|UBSAN|kernel BUG at|Kernel panic|general protection fault'
 SPLAT_RE+='|possible circular locking|[Bb]ad page|Call Trace:|soft lockup|blocked for more than'
 SPLAT_RE+='|rcu: INFO|self-detected stall|refcount_t:|list_add corruption|list_del corruption'
+# arm64 prints its stack dumps as "Call trace:"; the swap code reports the
+# bad swap entries that the arm64 accessed-bit controls leave behind
+# (mm/swapfile.c) without a BUG: or WARNING: line.
+SPLAT_RE+='|Call trace:|Bad swap file entry|Bad swap offset entry|Unused swap (file|offset) entry'
 # ... searched in kernel lines only: the test programs may print these
 # words themselves. boot.sh boots with printk.time=1, so a kernel line
 # starts with its time stamp, "[    1.234567] "; not at the start of a

@@ -46,8 +46,7 @@ shell:			## boot the last built series kernel with a shell on the console
 	@scripts/boot.sh --shell series
 
 base:			## the same flow on the unpatched base kernel
-	@scripts/tree.sh && scripts/guest.sh && scripts/kernel.sh base && \
-		scripts/summary.sh $${ARCH:-x86_64}/base=build/results/$${ARCH:-x86_64}-base/counts
+	@scripts/tree.sh && scripts/guest.sh && SUMMARY=1 scripts/kernel.sh base
 
 bench:			## series vs base: device-exclusive costs, table + plot
 	@scripts/tree.sh && scripts/bench.sh

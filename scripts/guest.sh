@@ -141,6 +141,10 @@ cpio_list()
 main()
 {
 	local gen cpio
+	# An initramfs of an earlier run must not stand in for this one's
+	# when this one fails: the next boot then says there is none.
+	cpio=$(guest_cpio "$LIST")
+	rm -f "$cpio"
 	"$TOP/scripts/config.sh" series
 	# The kernel's own usr/gen_init_cpio, a plain C program, built for the
 	# host with gcc: kbuild has no rule for it alone in a fresh O= directory.
@@ -150,9 +154,9 @@ main()
 		run_logged "$LOGS/selftests-$ARCH.log" gcc -O2 -o "$gen" "$SRC/usr/gen_init_cpio.c"
 	build_tests
 	[ "$LIST" != mm ] || build_kselftests
-	cpio=$(guest_cpio "$LIST")
 	cpio_list >"${cpio%.cpio.gz}.list"
-	"$gen" "${cpio%.cpio.gz}.list" | gzip -1 >"$cpio"
+	"$gen" "${cpio%.cpio.gz}.list" | gzip -1 >"$cpio.new"
+	mv "$cpio.new" "$cpio"
 	stage "initramfs: $cpio ($(du -k "$cpio" | cut -f1) KiB)"
 }
 

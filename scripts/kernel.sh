@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernel.sh KERNEL: the whole flow for one kernel of ARCH: check out its
 # tree, build it, boot it with the guest initramfs, report. Leaves
-# build/results/ARCH-KERNEL/{console.log,results.tsv,counts}.
+# build/results/ARCH-KERNEL/{console.log,results.tsv,counts}, and exits 1
+# if a test failed (one that tests/xfail expects does not count).
 #
 # KERNEL is TREE[+FRAGMENT]. TREE is one of
 #   series     build/linux as it is (the series, or your edits of it)
@@ -72,15 +73,36 @@ checkout()
 	esac
 }
 
+# The exit status: 0 if the kernel's tests ran and none failed (expected
+# failures of tests/xfail included), 1 otherwise, so that a caller (git
+# bisect run, make base) never takes a failing kernel for a good one.
+verdict()
+{
+	local res=$1 p f
+	[ -s "$res/counts" ] || die "$ARCH/$kernel: no results in $res"
+	read -r p f _ <"$res/counts"
+	[ "$f" = 0 ] || { echo "$ARCH/$kernel: $f failed, $p passed" >&2; return 1; }
+}
+
 main()
 {
+	local res
+	res=$(results_dir "$kernel")
+	# A kernel that does not build or boot this time must not be judged
+	# by an earlier run's results (check.sh, mutants.sh, prefixes.sh and
+	# regressions.sh read them after this script).
+	[ "${BUILD_ONLY:-0}" != 0 ] || rm -f "$res/counts" "$res/results.tsv"
 	checkout
 	"$TOP/scripts/build.sh" "$kernel"
 	# BUILD_ONLY=1: scripts/bench.sh boots the kernel itself.
 	[ "${BUILD_ONLY:-0}" = 0 ] || return 0
 	[ -f "$(guest_cpio)" ] || die "no initramfs: run scripts/guest.sh first"
 	"$TOP/scripts/boot.sh" "$kernel"
-	"$TOP/scripts/report.sh" "$(results_dir "$kernel")" "$kernel"
+	"$TOP/scripts/report.sh" "$res" "$kernel"
+	# SUMMARY=1 (make base): end with the summary line, whose status is
+	# the same verdict.
+	[ "${SUMMARY:-0}" = 0 ] || exec "$TOP/scripts/summary.sh" "$ARCH/$kernel=$res/counts"
+	verdict "$res"
 }
 
 main "$@"

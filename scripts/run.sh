@@ -7,11 +7,15 @@
 
 main()
 {
-	local rc=0 tests=0
+	local rc=0 tests=0 krc=0
 	stage "main job: $ARCH series kernel (KUnit, hmm-tests, dex-stress)$([ "${BENCH:-1}" = 0 ] || echo ", then the benchmark of $(bench_kernels | tr ' ' '/')"); about 3 min with a warm ccache, 12 min cold"
 	"$TOP/scripts/tree.sh"
 	"$TOP/scripts/guest.sh"
-	"$TOP/scripts/kernel.sh" series
+	# A failed test still gets the benchmark and the summary; a kernel
+	# that did not build or boot (no results), or Ctrl-C, ends the job.
+	"$TOP/scripts/kernel.sh" series || krc=$?
+	stop_if_interrupted $krc "main job"
+	[ -s "$(results_dir series)/counts" ] || exit $krc
 	# Never fails on speed; only on a guest that crashed, hung or splatted.
 	# Its table and plot end the summary.
 	[ "${BENCH:-1}" = 0 ] || "$TOP/scripts/bench.sh" >"$LOGS/bench-$ARCH.log" 2>&1 || rc=$?

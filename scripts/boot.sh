@@ -264,8 +264,9 @@ resume_point()
 # reboot after a program during which the kernel splatted) is followed
 # by another that resumes after the program it ended in, with KUnit off
 # (it ran in the first boot), so that one crash does not hide the
-# results of the programs after it. console.log holds every boot's console, in order;
-# report.sh attributes a crash to the test that was running.
+# results of the programs after it. console.log holds every boot's
+# console, in order; report.sh attributes a crash to the test that was
+# running.
 run_guest()
 {
 	local rc=0 t console=$RESULTS/console.log cur after boots=1 max first=("${cmdline[@]}")

@@ -14,7 +14,11 @@ recipients()
 {
 	local dir=$1
 	shift
-	(cd "$SRC" && ./scripts/get_maintainer.pl --no-git --no-git-fallback --no-fixes \
+	# Perl orders hash keys at random per process, and the order of
+	# get_maintainer.pl's recipients followed it: two exports of one
+	# tree swapped two To: lines. A fixed hash seed keeps them the same.
+	(cd "$SRC" && PERL_HASH_SEED=0 PERL_PERTURB_KEYS=0 \
+		./scripts/get_maintainer.pl --no-git --no-git-fallback --no-fixes \
 		--no-rolestats --no-multiline --separator=$'\n' "$@" \
 		$(ls "$dir"/*.patch | grep -v 0000-cover-letter))
 }

@@ -52,7 +52,7 @@ tier_cost()
 {
 	case $TIER in
 	check) echo "both bases: about 15-25 min with a warm ccache, 40 min cold (2 cores)" ;;
-	full) echo "about 10 min with a warm ccache, 30 min cold (2 cores), then about 70 min of mm regressions" ;;
+	full) echo "with a warm ccache about 30 min for 6.12 and 40 min for mainline (measured 28 and 40 min), then about 35 min of mm regressions (6.12 only)" ;;
 	esac
 }
 

@@ -201,7 +201,7 @@ main()
 		report_x86
 		exec "$TOP/scripts/summary.sh" "${counts[@]}"
 	fi
-	stage "mm regressions: x86_64 $KERNELS (guest/mm, up to ${VMTESTS_TIMEOUT:-900}s per category); arm64 ${ARM64:-none}; about 40 min"
+	stage "mm regressions: x86_64 $KERNELS (guest/mm, up to ${VMTESTS_TIMEOUT:-900}s per category); arm64 ${ARM64:-none}; about 35 min with a warm ccache (README.md, Measured)"
 	"$TOP/scripts/deps.sh" mm
 	"$TOP/scripts/tree.sh"
 	"$TOP/scripts/guest.sh" mm

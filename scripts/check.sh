@@ -14,7 +14,7 @@
 #     arm64 the kernels without hardware access flag updates, and last the
 #     mm regressions (scripts/regressions.sh: the kernel's mm selftests
 #     and KUnit suites, base vs series, and the multi-gen LRU kernels),
-#     unless ARCH= limits the run to one architecture.
+#     unless ARCH= or ARCHES= limits the run to one architecture.
 #
 # Both end with "N passed, N failed, N skipped" and exit non-zero on any
 # failure. ARCH=arm64 (or ARCHES="x86_64 arm64") picks the architectures;
@@ -231,9 +231,11 @@ main()
 			[ -z "$line" ] || counts+=("$line")
 		done <"$LOGS/counts-$b"
 	done
-	# The mm regressions compare the 6.12 kernels (scripts/regressions.sh).
-	case " $bases " in
-	*" 6.12 "*) [ "$TIER" != full ] || [ -n "$given_arch" ] || regressions ;;
+	# The mm regressions compare the 6.12 kernels (scripts/regressions.sh)
+	# on both architectures: a run that ARCH= or ARCHES= limits to one
+	# leaves them out.
+	case " $bases /$arches" in
+	*" 6.12 "*/*x86_64*arm64*|*" 6.12 "*/*arm64*x86_64*) [ "$TIER" != full ] || regressions ;;
 	esac
 	STAGE="summary"
 	# exec: the summary line is the last thing the run prints.

@@ -82,9 +82,9 @@ run_deps()
 }
 
 # The stand-in for QEMU: it writes its arguments, one per line, to
-# $STUB_DIR/qemu-args (and qemu-args.N for its Nth run) and its pid to
-# $STUB_DIR/stub-pids, and runs for $STUB_SECONDS (as sleep(1), with the
-# same pid), as a guest that does not end would. With a file $STUB_DIR/console.N, its Nth run
+# $STUB_DIR/qemu-args (its last run's) and its pid to $STUB_DIR/stub-pids,
+# and runs for $STUB_SECONDS (as sleep(1), with the same pid), as a guest
+# that does not end would. With a file $STUB_DIR/console.N, its Nth run
 # writes that as the guest's console (-serial file:PATH) and ends, as a
 # guest that printed it would.
 write_qemu_stub()
@@ -94,7 +94,6 @@ write_qemu_stub()
 	n=$(($(cat "$STUB_DIR/runs" 2>/dev/null || echo 0) + 1))
 	echo "$n" >"$STUB_DIR/runs"
 	printf '%s\n' "$@" >"$STUB_DIR/qemu-args"
-	cp "$STUB_DIR/qemu-args" "$STUB_DIR/qemu-args.$n"
 	if [ -f "$STUB_DIR/console.$n" ]; then
 		while [ $# -gt 1 ] && [ "$1" != -serial ]; do shift; done
 		cp "$STUB_DIR/console.$n" "${2#file:}"

@@ -24,18 +24,29 @@ recipients()
 }
 
 # extra_recipients: the addresses in config/recipients, one per line, each
-# checked against the base tree's MAINTAINERS.
+# checked against the base tree's MAINTAINERS or, for an older base whose
+# MAINTAINERS has since changed (the HMM maintainers, addresses that
+# moved), against the newest mainline tree's (build/linux-mainline, made
+# by 'BASE=mainline make tree'): a series posted today goes to the people
+# who maintain the code today.
 extra_recipients()
 {
-	local line addr
+	local line addr books=("$SRC/MAINTAINERS") book found
+	local mainline=$BUILD/linux-mainline/MAINTAINERS
+	[ "$SRC/MAINTAINERS" = "$mainline" ] || books+=("$mainline")
 	while IFS= read -r line; do
 		line=${line%%#*}
 		line=$(sed 's/[[:space:]]*$//' <<<"$line")
 		[ -n "$line" ] || continue
 		addr=$(sed -n 's/.*<\(.*\)>.*/\1/p' <<<"$line")
 		[ -n "$addr" ] || die "config/recipients: no <address> in '$line'"
-		grep -qF "<$addr>" "$SRC/MAINTAINERS" ||
-			die "config/recipients: $addr is not in the base tree's MAINTAINERS"
+		found=
+		for book in "${books[@]}"; do
+			[ -f "$book" ] || continue
+			! grep -qF "<$addr>" "$book" || found=$book
+		done
+		[ -n "$found" ] ||
+			die "config/recipients: $addr is in no MAINTAINERS of ${books[*]}$([ -f "$mainline" ] || echo " (the mainline tree is missing: BASE=mainline make tree)")"
 		echo "$line"
 	done <"$BASE_RECIPIENTS"
 }
@@ -54,9 +65,19 @@ format_patch()
 		--cover-from-description=subject -o "$dir" "$@" base..series
 }
 
+# moved "NAME <ADDR>": NAME is an extra recipient with another address.
+moved()
+{
+	local name=${1%% <*} e
+	for e in "${extra[@]}"; do
+		[ "${e%% <*}" != "$name" ] || [ "$e" = "$1" ] || return 0
+	done
+	return 1
+}
+
 main()
 {
-	local tmp to=() cc=() a
+	local tmp to=() cc=() a extra=()
 	[ -d "$SRC" ] || die "no build/linux: run 'make tree' first"
 	tree_clean ||
 		die "build/linux has uncommitted changes: commit them first"
@@ -66,10 +87,18 @@ main()
 	git -C "$SRC" config branch.series.description "$(cat "$BASE_COVER")"
 	# To: the maintainers of what the series touches; Cc: reviewers and
 	# lists. A first pass gives get_maintainer.pl the patches to read.
+	# An extra recipient's address replaces the one get_maintainer.pl
+	# finds for the same name in an older base's MAINTAINERS.
 	format_patch "$tmp"
-	while read -r a; do to+=(--to="$a"); done < <(recipients "$tmp" --m --no-r --no-l)
-	while read -r a; do cc+=(--cc="$a"); done < <(recipients "$tmp" --no-m --r --l)
-	while read -r a; do cc+=(--cc="$a"); done < <(extra_recipients)
+	extra_recipients >"$tmp/extra"
+	mapfile -t extra <"$tmp/extra"
+	while read -r a; do
+		moved "$a" || to+=(--to="$a")
+	done < <(recipients "$tmp" --m --no-r --no-l)
+	while read -r a; do
+		moved "$a" || cc+=(--cc="$a")
+	done < <(recipients "$tmp" --no-m --r --l)
+	for a in "${extra[@]}"; do cc+=(--cc="$a"); done
 	rm -f "$tmp"/*.patch
 	format_patch "$tmp" "${to[@]}" "${cc[@]}"
 	rm -f "$PATCHES"/*.patch

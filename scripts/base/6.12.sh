@@ -43,8 +43,8 @@ BASE_REBOOT_AFTER_SPLAT=0
 BASE_TAG=
 BASE_KERNELS_check_x86_64="series base"
 BASE_KERNELS_check_arm64="series"
-BASE_KERNELS_full_x86_64="series series+debug revert-29 revert-34 revert-34-33 revert-34-33-12-8 base"
-BASE_KERNELS_full_arm64="series series+noafdbm revert-34-33+noafdbm base"
+BASE_KERNELS_full_x86_64="series series+debug revert-28 revert-33 revert-33-32 revert-33-32-12-8 base"
+BASE_KERNELS_full_arm64="series series+noafdbm revert-33-32+noafdbm base"
 
 # Installed by deps.sh with the other packages (it is in bookworm).
 base_fetch()

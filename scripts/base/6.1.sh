@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: GPL-2.0
+# Base "6.1": Debian 12's own kernel source, linux-source-6.1 (6.1.y LTS),
+# for patch 1 of the 6.12 series as a 6.1.y stable fix and its reproducer
+# (patches-6.1/). The variables are described in scripts/base/6.12.sh.
+# Not part of make check: 'BASE=6.1 make check-full' (or make run / make
+# base) builds and tests it. Its selftests live in
+# tools/testing/selftests/vm (BASE_SELFTESTS), and it has no KUnit suite
+# of the series (BASE_KUNIT=0).
+BASE_PKG=linux-source-6.1
+BASE_APT=$BUILD/apt-6.1
+BASE_PATCHES=$TOP/patches-6.1
+BASE_XFAIL=$TOP/tests/xfail-6.1
+BASE_MUTANTS=$TOP/tests/mutants-6.1
+BASE_COVER=$TOP/cover-letter-6.1.txt
+BASE_SUBJECT_PREFIX=$TOP/config/subject-prefix-6.1
+BASE_RECIPIENTS=$TOP/config/recipients-6.1
+BASE_CONFIG=6.1
+BASE_GUEST_TESTS=tests-6.1
+BASE_SELFTESTS=vm
+BASE_KUNIT=0
+BASE_CHECK_STRESS_SECONDS=
+BASE_REBOOT_AFTER_SPLAT=1
+BASE_TAG=6.1-
+BASE_KERNELS_check_x86_64="series base"
+BASE_KERNELS_check_arm64=""
+BASE_KERNELS_full_x86_64="series base"
+BASE_KERNELS_full_arm64=""
+
+# apt-get download from the machine's own apt sources (bookworm carries
+# the package), into a directory of the harness's own: nothing installed.
+base_fetch()
+{
+	local version
+	mkdir -p "$BASE_APT/pkg"
+	version=$(apt-cache show --no-all-versions "$BASE_PKG" 2>/dev/null | sed -n 's/^Version: //p' | head -n1)
+	[ -n "$version" ] || die "the machine's apt sources serve no $BASE_PKG (Debian 12 does)"
+	BASE_TARBALL=$BASE_APT/pkg/usr/src/$BASE_PKG.tar.xz
+	if [ "$(cat "$BASE_APT/version" 2>/dev/null)" != "$BASE_PKG $version" ] || [ ! -f "$BASE_TARBALL" ]; then
+		stage "downloading $BASE_PKG $version"
+		rm -rf "$BASE_APT/pkg" "$BASE_APT"/*.deb
+		mkdir -p "$BASE_APT/pkg"
+		(cd "$BASE_APT" && apt-get download "$BASE_PKG=$version") >"$LOGS/apt-6.1.log" 2>&1 ||
+			{ tail -n 5 "$LOGS/apt-6.1.log" >&2; die "apt-get download $BASE_PKG=$version failed (log: $LOGS/apt-6.1.log)"; }
+		dpkg-deb -x "$BASE_APT/${BASE_PKG}_${version//:/%3a}_all.deb" "$BASE_APT/pkg"
+		rm -f "$BASE_APT"/*.deb
+		echo "$BASE_PKG $version" >"$BASE_APT/version"
+	fi
+}
+
+base_version()
+{
+	cut -d' ' -f2 "$BASE_APT/version"
+}

@@ -60,11 +60,12 @@ positive()
 }
 
 # The mm selftests' own limit per program, from the "settings" file that
-# the kselftest runner reads (tools/testing/selftests/mm/settings).
+# the kselftest runner reads (tools/testing/selftests/mm/settings; vm/ on
+# 6.1, BASE_SELFTESTS).
 selftests_timeout()
 {
 	sed -n 's/^timeout=\([0-9][0-9]*\)$/\1/p' \
-		"$SRC/tools/testing/selftests/mm/settings" 2>/dev/null | grep . || echo 180
+		"$SRC/tools/testing/selftests/$BASE_SELFTESTS/settings" 2>/dev/null | grep . || echo 180
 }
 
 # Long enough for every program of the list to reach its own limit in the
@@ -159,6 +160,7 @@ kernel_cmdline()
 	esac
 	[ -z "$skip" ] || cmdline+=("HARNESS_SKIP=$skip")
 	[ "$REBOOT_AFTER_SPLAT" = 0 ] || cmdline+=(HARNESS_REBOOT_AFTER_SPLAT=1)
+	[ -z "${BASE_THP:-}" ] || cmdline+=("HARNESS_THP=$BASE_THP")
 	# The mm guest's kernels run every KUnit suite (config/mm.config) but
 	# KUnit's platform-device self-test, whose sysfs warning is on purpose.
 	[ "$list" != mm ] || cmdline+=("kunit.filter=module!=platform_test")

@@ -44,6 +44,8 @@ extra_recipients()
 		for book in "${books[@]}"; do
 			[ -f "$book" ] || continue
 			! grep -qF "<$addr>" "$book" || found=$book
+			# a list (L:), such as stable@vger.kernel.org
+			! grep -qxF "L:	$addr" "$book" || found=$book
 		done
 		[ -n "$found" ] ||
 			die "config/recipients: $addr is in no MAINTAINERS of ${books[*]}$([ -f "$mainline" ] || echo " (the mainline tree is missing: BASE=mainline make tree)")"

@@ -158,10 +158,10 @@ hmm_tests_warnings()
 		mkdir -p "$dir"
 		git -C "$SRC" archive "$rev" tools/testing/selftests/kselftest.h \
 			tools/testing/selftests/kselftest_harness.h \
-			tools/testing/selftests/mm lib/test_hmm_uapi.h mm/gup_test.h |
+			"tools/testing/selftests/$BASE_SELFTESTS" lib/test_hmm_uapi.h mm/gup_test.h |
 			tar -x -C "$dir"
 	fi
-	(cd "$dir/tools/testing/selftests/mm" &&
+	(cd "$dir/tools/testing/selftests/$BASE_SELFTESTS" &&
 		gcc -m"$bits" -fsyntax-only -Wall -fno-diagnostics-show-caret \
 			-isystem "$(kernel_out series)/usr/include" -I ../../../.. \
 			-I .. hmm-tests.c) >"$dir.out" 2>&1 || {
@@ -230,7 +230,7 @@ main()
 		commit=${commits[$((i - 1))]}
 		lint_patch "$patch" "$commit"
 		if [ "$ARCH" = x86_64 ] && ! git -C "$SRC" diff --quiet "$commit^" "$commit" \
-			-- tools/testing/selftests/mm/hmm-tests.c; then
+			-- "tools/testing/selftests/$BASE_SELFTESTS/hmm-tests.c"; then
 			hmm_tests_warnings 64 "$commit" >/dev/null
 		fi
 		todo+=("$i")

@@ -4,7 +4,8 @@
 # scripts/arch/ARCH.sh), guest/init, and the test programs of guest/tests,
 # compiled statically against the series tree's 'make headers':
 # guest/bin/NAME for the harness's own scripts, guest/src/NAME.c for its
-# own programs, else NAME from the tree's tools/testing/selftests/mm.
+# own programs, else NAME from the tree's tools/testing/selftests/mm
+# (BASE_SELFTESTS: vm on 6.1).
 # The cpio is written by the kernel's own usr/gen_init_cpio.
 #
 # guest.sh bench: the same from guest/bench, the benchmark programs that
@@ -37,7 +38,7 @@ build_own()
 {
 	run_logged "$1" "$(arch_cross_compile)gcc" -static -O2 -Wall -pthread \
 		-isystem "$2/usr/include" -I "$SELFTESTS" -I "$SRC/lib" \
-		-o "$GUEST/bin/$3" "$TOP/guest/src/$3.c" "$SELFTESTS/mm/vm_util.c"
+		-o "$GUEST/bin/$3" "$TOP/guest/src/$3.c" "$SELFTESTS/$BASE_SELFTESTS/vm_util.c"
 }
 
 build_tests()
@@ -56,7 +57,7 @@ build_tests()
 			build_own "$log" "$out" "$prog"
 			continue
 		fi
-		run_logged "$log" make -C "$SELFTESTS/mm" OUTPUT="$GUEST/bin" \
+		run_logged "$log" make -C "$SELFTESTS/$BASE_SELFTESTS" OUTPUT="$GUEST/bin" \
 			ARCH="$ARCH" CROSS_COMPILE="$(arch_cross_compile)" \
 			KHDR_INCLUDES="-isystem $out/usr/include" \
 			EXTRA_CFLAGS=-static "$GUEST/bin/$prog"

@@ -39,6 +39,10 @@ base_load()
 		echo "error: unknown BASE=$BASE: scripts/base/ has $(cd "$TOP/scripts/base" && echo *.sh)" >&2
 		exit 1
 	fi
+	# Defaults that a base file may change (see scripts/base/6.12.sh).
+	BASE_SELFTESTS=mm
+	BASE_THP=
+	BASE_STABLE_PATCHES=0
 	. "$TOP/scripts/base/$BASE.sh"
 	SRC=$BUILD/linux${BASE_TAG:+-${BASE_TAG%-}}
 	PATCHES=$BASE_PATCHES

@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # mbox.sh [check]: write build/series.mbox (build/mainline-series.mbox for
-# BASE=mainline), the cover letter and patches/ in series order as one
+# BASE=mainline; and build/stable.mbox, the stable fix the 6.12 series
+# starts with, see write_stable_mbox), the cover letter and patches/ in
+# series order as one
 # mbox (what git send-email would send; b4 and git am read it), From: and
 # Signed-off-by: of the person who sends it: FROM="Name <address>", else
 # their own git identity (git config --global). The commits carry the
@@ -92,6 +94,28 @@ write_mbox()
 	stage "mbox: $MBOX ($(grep -c '^From 0000000000000000000000000000000000000000' "$MBOX") messages${from:+, from $from})"
 }
 
+# The base's stable submission, when its series starts with one
+# (BASE_STABLE_PATCHES, BASE_STABLE_PREFIX of scripts/base/BASE.sh): those
+# first patches alone, "[PREFIX i/n]", To: stable@vger.kernel.org as well
+# (stable-kernel-rules, option 3), into build/BASE_TAGstable.mbox.
+write_stable_mbox()
+{
+	local n=${BASE_STABLE_PATCHES:-0} out p i=0 from=""
+	# (i counts in the loop's subshell: the stage line counts the file)
+	[ "$n" -gt 0 ] || return 0
+	out=$BUILD/${BASE_TAG}stable.mbox
+	[ "$MODE" = check ] || from=$(sender)
+	for p in $(series_patches | head -n "$n"); do
+		i=$((i + 1))
+		awk -v tag="$BASE_STABLE_PREFIX $i/$n" '
+			!subj && sub(/^Subject: \[PATCH[^]]*\]/, "Subject: [" tag "]") { subj = 1 }
+			!to && /^To: / { print "To: stable@vger.kernel.org,"; sub(/^To: /, "    "); to = 1 }
+			{ print }' "$PATCHES/$p"
+	done | thread_messages "dex-stable-$(series_hash | cut -c1-16)" |
+		if [ -n "$from" ]; then as_sender "$from"; else cat; fi >"$out"
+	stage "mbox: $out ($(grep -c '^From 0000000000000000000000000000000000000000' "$out") messages for stable, $(grep -m1 -o '^Subject: \[[^]]*\]' "$out" | cut -c10-))"
+}
+
 # git am of the mbox on the base gives exactly the tree of branch series.
 check_mbox()
 {
@@ -129,6 +153,7 @@ main()
 {
 	[ -d "$SRC" ] || die "no build/linux: run 'make tree' first"
 	write_mbox
+	write_stable_mbox
 	[ "$MODE" != check ] || { check_mbox; check_b4; }
 }
 

@@ -14,6 +14,12 @@
 #   BASE_CONFIG    config/BASE_CONFIG.config, merged for every kernel of
 #                  the base after the architecture's fragment (none: empty)
 #   BASE_GUEST_TESTS  the test guest's program list, guest/BASE_GUEST_TESTS
+#   BASE_SELFTESTS the directory of the mm selftests under
+#                  tools/testing/selftests (default mm; vm before 6.3)
+#   BASE_THP       the guest's THP mode (default always)
+#   BASE_STABLE_PATCHES, BASE_STABLE_PREFIX  the series starts with a fix
+#                  for a stable tree (and its test): make mbox also writes
+#                  them alone, with this subject prefix, for stable@
 #   BASE_CHECK_STRESS_SECONDS  how long each race stress runs in make check
 #                  (empty: boot.sh's STRESS_SECONDS, 60)
 #   BASE_REBOOT_AFTER_SPLAT  1: the guest reboots after a program during
@@ -35,6 +41,9 @@ BASE_SUBJECT_PREFIX=$TOP/config/subject-prefix
 BASE_RECIPIENTS=$TOP/config/recipients
 BASE_CONFIG=
 BASE_GUEST_TESTS=tests
+# Patch 1 (the fix) and 2 (its reproducer) go to 6.12.y stable as well.
+BASE_STABLE_PATCHES=2
+BASE_STABLE_PREFIX="PATCH 6.12.y"
 # make check's time (both bases in 45 minutes from an empty ccache): the
 # stresses run 20 s each here, 60 s in check-full.
 BASE_CHECK_STRESS_SECONDS=20

@@ -16,6 +16,10 @@ BASE_SUBJECT_PREFIX=$TOP/config/subject-prefix-6.1
 BASE_RECIPIENTS=$TOP/config/recipients-6.1
 BASE_CONFIG=6.1
 BASE_GUEST_TESTS=tests-6.1
+# make mbox: build/6.1-stable.mbox is patch 1 alone, for stable@ (patch 2,
+# the reproducer, has no mainline counterpart: for review, not stable).
+BASE_STABLE_PATCHES=1
+BASE_STABLE_PREFIX="PATCH 6.1.y"
 BASE_SELFTESTS=vm
 # THP=madvise: with THP=always, 6.1's hmm-tests exclusive,
 # exclusive_mprotect and exclusive_cow fail with -EBUSY (a PTE-mapped THP,

@@ -57,11 +57,12 @@ tier_cost()
 }
 
 # kernels_of ARCH: the kernels of the tier for the base in use (BASE);
-# KERNELS_ARCH overrides them for 6.12, KERNELS_mainline_ARCH for mainline.
+# KERNELS_ARCH overrides them for 6.12, KERNELS_mainline_ARCH for mainline
+# (KERNELS_6_1_ARCH for 6.1: a dot cannot be in a variable's name).
 kernels_of()
 {
 	local var=KERNELS_$1
-	[ "$BASE" = 6.12 ] || var=KERNELS_${BASE}_$1
+	[ "$BASE" = 6.12 ] || var=KERNELS_${BASE//./_}_$1
 	echo "${!var:-$(tier_kernels "$1")}"
 }
 

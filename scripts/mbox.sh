@@ -96,18 +96,21 @@ write_mbox()
 
 # The base's stable submission, when its series starts with one
 # (BASE_STABLE_PATCHES, BASE_STABLE_PREFIX of scripts/base/BASE.sh): those
-# first patches alone, "[PREFIX i/n]", To: stable@vger.kernel.org as well
+# first patches alone, "[PREFIX i/n]" ("[PREFIX]" for one), To: stable@vger.kernel.org as well
 # (stable-kernel-rules, option 3), into build/BASE_TAGstable.mbox.
 write_stable_mbox()
 {
-	local n=${BASE_STABLE_PATCHES:-0} out p i=0 from=""
+	local n=${BASE_STABLE_PATCHES:-0} out p i=0 from="" tag
 	# (i counts in the loop's subshell: the stage line counts the file)
 	[ "$n" -gt 0 ] || return 0
 	out=$BUILD/${BASE_TAG}stable.mbox
 	[ "$MODE" = check ] || from=$(sender)
 	for p in $(series_patches | head -n "$n"); do
 		i=$((i + 1))
-		awk -v tag="$BASE_STABLE_PREFIX $i/$n" '
+		# [PREFIX i/n], or [PREFIX] for a single patch
+		tag=$BASE_STABLE_PREFIX
+		[ "$n" = 1 ] || tag+=" $i/$n"
+		awk -v tag="$tag" '
 			!subj && sub(/^Subject: \[PATCH[^]]*\]/, "Subject: [" tag "]") { subj = 1 }
 			!to && /^To: / { print "To: stable@vger.kernel.org,"; sub(/^To: /, "    "); to = 1 }
 			{ print }' "$PATCHES/$p"

@@ -100,7 +100,7 @@ write_mbox()
 # (stable-kernel-rules, option 3), into build/BASE_TAGstable.mbox.
 write_stable_mbox()
 {
-	local n=${BASE_STABLE_PATCHES:-0} out p i=0 from="" tag
+	local n=${BASE_STABLE_PATCHES:-0} out p i=0 from="" tag cc line
 	# (i counts in the loop's subshell: the stage line counts the file)
 	[ "$n" -gt 0 ] || return 0
 	out=$BUILD/${BASE_TAG}stable.mbox
@@ -110,9 +110,25 @@ write_stable_mbox()
 		# [PREFIX i/n], or [PREFIX] for a single patch
 		tag=$BASE_STABLE_PREFIX
 		[ "$n" = 1 ] || tag+=" $i/$n"
-		awk -v tag="$tag" '
+		# To: stable; Cc: what get_maintainer.pl finds for this patch
+		# alone (the series' list is far wider than a 10-line fix).
+		cc=$(cd "$SRC" && PERL_HASH_SEED=0 PERL_PERTURB_KEYS=0 \
+			./scripts/get_maintainer.pl --no-git --no-git-fallback \
+			--no-fixes --no-rolestats --no-multiline --separator=', ' \
+			"$PATCHES/$p")
+		# and the base's extra recipients (config/recipients)
+		while IFS= read -r line; do
+			line=${line%%#*}
+			line=$(sed 's/[[:space:]]*$//' <<<"$line")
+			[ -z "$line" ] || cc+=", $line"
+		done <"$BASE_RECIPIENTS"
+		awk -v tag="$tag" -v cc="$cc" '
 			!subj && sub(/^Subject: \[PATCH[^]]*\]/, "Subject: [" tag "]") { subj = 1 }
-			!to && /^To: / { print "To: stable@vger.kernel.org,"; sub(/^To: /, "    "); to = 1 }
+			hdr && /^(To|Cc): / { skip = 1; if (!done) { print "To: stable@vger.kernel.org"; print "Cc: " cc; done = 1 }; next }
+			skip && /^[ \t]/ { next }
+			{ skip = 0 }
+			/^From [0-9a-f]+ Mon Sep 17 00:00:00 2001$/ { hdr = 1 }
+			hdr && /^$/ { hdr = 0 }
 			{ print }' "$PATCHES/$p"
 	done | thread_messages "dex-stable-$(series_hash | cut -c1-16)" |
 		if [ -n "$from" ]; then as_sender "$from"; else cat; fi >"$out"

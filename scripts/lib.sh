@@ -33,6 +33,36 @@ export ARCH BASE BUILD T0
 # git tree with its series applied, PATCHES the series.
 # base_load: BASE's variables, SRC and PATCHES (check.sh calls it again in
 # a subshell for each base of a run).
+# apt_source_unpack PKG VERSION LOG WHERE [APT...]: Debian's source package
+# PKG at VERSION ("from WHERE", if not empty, in the stage line), downloaded
+# with APT (default apt-get; mainline passes its
+# private-apt wrapper) and unpacked into $BASE_APT/pkg, unless
+# $BASE_APT/version says it is there already; LOG gets apt's output.
+# Sets BASE_TARBALL. For the bases that fetch their own source.
+apt_source_unpack()
+{
+	local pkg=$1 version=$2 log=$3 where=$4
+	shift 4
+	[ $# -gt 0 ] || set -- apt-get
+	BASE_TARBALL=$BASE_APT/pkg/usr/src/$pkg.tar.xz
+	if [ "$(cat "$BASE_APT/version" 2>/dev/null)" != "$pkg $version" ] || [ ! -f "$BASE_TARBALL" ]; then
+		stage "downloading $pkg $version${where:+ from $where}"
+		rm -rf "$BASE_APT/pkg" "$BASE_APT"/*.deb
+		mkdir -p "$BASE_APT/pkg"
+		(cd "$BASE_APT" && "$@" download "$pkg=$version") >>"$log" 2>&1 ||
+			{ tail -n 5 "$log" >&2; die "apt-get download $pkg=$version failed (log: $log)"; }
+		dpkg-deb -x "$BASE_APT/${pkg}_${version//:/%3a}_all.deb" "$BASE_APT/pkg"
+		rm -f "$BASE_APT"/*.deb
+		echo "$pkg $version" >"$BASE_APT/version"
+	fi
+}
+
+# apt_source_version: the version apt_source_unpack unpacked.
+apt_source_version()
+{
+	cut -d' ' -f2 "$BASE_APT/version"
+}
+
 base_load()
 {
 	if [ ! -f "$TOP/scripts/base/$BASE.sh" ]; then

@@ -43,20 +43,11 @@ base_fetch()
 	mkdir -p "$BASE_APT/pkg"
 	version=$(apt-cache show --no-all-versions "$BASE_PKG" 2>/dev/null | sed -n 's/^Version: //p' | head -n1)
 	[ -n "$version" ] || die "the machine's apt sources serve no $BASE_PKG (Debian 12 does)"
-	BASE_TARBALL=$BASE_APT/pkg/usr/src/$BASE_PKG.tar.xz
-	if [ "$(cat "$BASE_APT/version" 2>/dev/null)" != "$BASE_PKG $version" ] || [ ! -f "$BASE_TARBALL" ]; then
-		stage "downloading $BASE_PKG $version"
-		rm -rf "$BASE_APT/pkg" "$BASE_APT"/*.deb
-		mkdir -p "$BASE_APT/pkg"
-		(cd "$BASE_APT" && apt-get download "$BASE_PKG=$version") >"$LOGS/apt-6.1.log" 2>&1 ||
-			{ tail -n 5 "$LOGS/apt-6.1.log" >&2; die "apt-get download $BASE_PKG=$version failed (log: $LOGS/apt-6.1.log)"; }
-		dpkg-deb -x "$BASE_APT/${BASE_PKG}_${version//:/%3a}_all.deb" "$BASE_APT/pkg"
-		rm -f "$BASE_APT"/*.deb
-		echo "$BASE_PKG $version" >"$BASE_APT/version"
-	fi
+	: >"$LOGS/apt-6.1.log"
+	apt_source_unpack "$BASE_PKG" "$version" "$LOGS/apt-6.1.log" ""
 }
 
 base_version()
 {
-	cut -d' ' -f2 "$BASE_APT/version"
+	apt_source_version
 }

@@ -90,20 +90,10 @@ base_fetch()
 	version=$(base_apt apt-cache show --no-all-versions "$pkg" | sed -n 's/^Version: //p' | head -n1)
 	[ -n "$version" ] || die "no version of $pkg in sid's index"
 	BASE_PKG=$pkg
-	BASE_TARBALL=$BASE_APT/pkg/usr/src/$pkg.tar.xz
-	if [ "$(cat "$BASE_APT/version" 2>/dev/null)" != "$pkg $version" ] || [ ! -f "$BASE_TARBALL" ]; then
-		stage "downloading $pkg $version from Debian unstable"
-		rm -rf "$BASE_APT/pkg" "$BASE_APT"/*.deb
-		mkdir -p "$BASE_APT/pkg"
-		(cd "$BASE_APT" && base_apt apt-get download "$pkg=$version") >>"$LOGS/apt-sid.log" 2>&1 ||
-			{ tail -n 5 "$LOGS/apt-sid.log" >&2; die "apt-get download $pkg=$version failed (log: $LOGS/apt-sid.log)"; }
-		dpkg-deb -x "$BASE_APT/${pkg}_${version//:/%3a}_all.deb" "$BASE_APT/pkg"
-		rm -f "$BASE_APT"/*.deb
-		echo "$pkg $version" >"$BASE_APT/version"
-	fi
+	apt_source_unpack "$pkg" "$version" "$LOGS/apt-sid.log" "Debian unstable" base_apt apt-get
 }
 
 base_version()
 {
-	cut -d' ' -f2 "$BASE_APT/version"
+	apt_source_version
 }

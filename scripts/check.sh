@@ -129,7 +129,7 @@ check_reverts()
 	# shellcheck disable=SC2064 # wt is fixed
 	trap "remove_worktree '$wt'" EXIT
 	# Under step's ||, set -e is off here: every command says its failure.
-	git -C "$SRC" worktree add -q --detach "$wt" series || die "cannot make the worktree $wt"
+	worktree_linked "$wt" series || die "cannot make the worktree $wt"
 	for k in "${kernels[@]}"; do
 		git -C "$wt" checkout -q -f --detach series || die "cannot check out series in $wt"
 		revert_patches "$wt" "$k" || return 1
@@ -197,6 +197,44 @@ run_base()
 	printf '%s\n' "${counts[@]}" >"$out"
 }
 
+# Free space on build/'s file system, in GiB (rounded down).
+disk_free_gib()
+{
+	df -Pk "$BUILD" | awk 'NR == 2 { printf "%d\n", $4 / 1048576 }'
+}
+
+# prune_base: what the base's part of make check leaves that a re-run
+# makes again, removed for the next base's room: the base kernel's
+# worktree, the build directories and, when it holds nothing that its
+# patches do not (tip as the last apply left it, no edits), the tree
+# itself (tree.sh unpacks and applies it again in about 2 minutes).
+prune_base()
+{
+	local state=$SRC/.git/harness-applied
+	[ -d "$SRC" ] || return 0
+	remove_worktree "$(kernel_src base)"
+	rm -rf "$SRC"/out-*
+	if [ -f "$state" ] && [ "$(git -C "$SRC" rev-parse HEAD)" = "$(cut -d' ' -f2 "$state")" ] && tree_clean; then
+		rm -rf "$SRC"
+		echo "removed ${SRC#"$TOP"/} (its patches make it again) and the base's build directories"
+	else
+		echo "removed the base's build directories; ${SRC#"$TOP"/} stays: it has commits or edits not in its patches"
+	fi
+}
+
+# A base of make check needs about 3.5 GiB of disk at its peak (its tree,
+# the base kernel's worktree of hard links, two architectures' build
+# directories; measured 3.3 GiB for 6.12). Below CHECK_DISK_GIB free
+# (default 5) before the next base, the finished base is pruned.
+make_room()
+{
+	local b=$1 free min=${CHECK_DISK_GIB:-5}
+	free=$(disk_free_gib)
+	[ "$free" -lt "$min" ] || return 0
+	stage "disk: $free GiB free on build/ (under CHECK_DISK_GIB=$min): pruning base $b before the next"
+	in_base "$b" prune_base
+}
+
 main()
 {
 	local a b counts=() arches desc="" gate=quick target=check bases line
@@ -215,6 +253,7 @@ main()
 		die "KUNIT_FILTER/SELFTEST_FILTER/SKIP are set: the test command runs every test; unset them (they are for make, make base and scripts/kernel.sh)"
 	trap interrupted INT TERM HUP
 	stage "make $target: harness self-tests, per base (${bases// /, }): tree, gate ($gate), mbox,$desc $(tier_cost)"
+	stage "disk: $(disk_free_gib) GiB free on build/ (make check needs about 3.5 GiB per base, 7 for both)"
 	# Every architecture's packages first: a missing one fails the run
 	# before the long gate, not after it.
 	for a in $arches; do
@@ -231,6 +270,8 @@ main()
 		while IFS= read -r line; do
 			[ -z "$line" ] || counts+=("$line")
 		done <"$LOGS/counts-$b"
+		# The full tier's regressions come back to the 6.12 tree.
+		[ "$TIER" != check ] || [ "$b" = "${bases##* }" ] || make_room "$b"
 	done
 	# The mm regressions compare the 6.12 kernels (scripts/regressions.sh)
 	# on both architectures: a run that ARCH= or ARCHES= limits to one

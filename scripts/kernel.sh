@@ -28,11 +28,11 @@ worktree_at()
 {
 	local wt rev=$1
 	wt=$(kernel_src "$kernel")
-	if [ -d "$wt" ]; then
-		git -C "$wt" checkout -q --detach "$rev"
+	if [ -f "$wt/.git" ]; then
+		worktree_sync "$wt" "$rev" || die "cannot bring the worktree $wt to $rev"
 	else
-		stage "worktree $kernel at $rev"
-		git -C "$SRC" worktree add -q --detach "$wt" "$rev"
+		stage "worktree $kernel at $rev (hard links to build/linux where they agree)"
+		worktree_linked "$wt" "$rev" || die "cannot make the worktree $wt"
 	fi
 }
 

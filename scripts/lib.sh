@@ -171,6 +171,44 @@ remove_worktree()
 	git -C "$SRC" worktree prune
 }
 
+# worktree_linked DIR REV: a worktree of build/linux at REV whose files are
+# hard links to build/linux's own checkout wherever the two agree, so that
+# a second tree of a base costs the files that differ (a few MiB), not
+# another 1.6 GiB: the CI machine's disk has run out with full copies.
+# It is safe because git replaces a file by unlinking it and writing a
+# new one (checkout, am, revert, apply), so a change on either side
+# breaks the link instead of writing through it. An editor that writes in
+# place through a link (vim does, on a file with two links) is caught by
+# worktree_sync's refresh, which rewrites such a file from REV.
+worktree_linked()
+{
+	local wt=$1 rev=$2 f
+	remove_worktree "$wt"
+	mkdir -p "$(dirname "$wt")"
+	git -C "$SRC" worktree add -q --no-checkout --detach "$wt" "$rev" || return 1
+	for f in "$SRC"/* "$SRC"/.[!.]*; do
+		case ${f##*/} in .git|out-*) continue ;; esac
+		[ -e "$f" ] || continue
+		cp -al "$f" "$wt/" || return 1
+	done
+	worktree_sync "$wt" "$rev"
+}
+
+# worktree_sync DIR REV: the worktree DIR exactly at REV: the index read
+# from REV, each file that differs from it (or is missing) written anew,
+# and files that REV does not have removed (the out-*/ build directories
+# are ignored, so they stay).
+worktree_sync()
+{
+	local wt=$1 rev=$2
+	git -C "$wt" reset -q --no-refresh "$rev" || return 1
+	git -C "$wt" update-index -q --refresh >/dev/null || true
+	git -C "$wt" diff --name-only -z | xargs -0 -r git -C "$wt" checkout -q -f -- || return 1
+	git -C "$wt" clean -q -f -d || return 1
+	[ -z "$(git -C "$wt" status --porcelain --untracked-files=no)" ] ||
+		{ echo "worktree $wt is not at $rev after a sync" >&2; return 1; }
+}
+
 # patch_commit N: the commit of patch N of the series in build/linux (its
 # number in patches/series); dies if the series has no such patch.
 patch_commit()

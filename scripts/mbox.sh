@@ -142,7 +142,7 @@ check_mbox()
 	remove_worktree "$wt"
 	# shellcheck disable=SC2064 # wt is fixed
 	trap "remove_worktree '$wt'" EXIT
-	git -C "$SRC" worktree add -q --detach "$wt" base
+	worktree_linked "$wt" base || die "cannot make the worktree $wt"
 	git -C "$wt" -c user.name=harness -c user.email=harness@localhost \
 		am -q --empty=drop "$MBOX" >"$LOGS/mbox-am.log" 2>&1 ||
 		{ cat "$LOGS/mbox-am.log" >&2; die "git am of $MBOX on base failed"; }

@@ -3,7 +3,7 @@
 # ARCH=x86_64 (the scripts' default) or arm64: given here, it also limits
 # 'make check' to that architecture. Everything generated goes to build/.
 
-.PHONY: run check check-full regressions mutants prefixes tree export mbox gate config guest shell base \
+.PHONY: run check check-full regressions mutants prefixes tree export mbox gate config guest shell exec base \
 	bench harness-test clean
 
 run:			## main job: series kernel built, booted, tested; summary
@@ -42,8 +42,12 @@ config:			## configure the series kernel (build/linux/out-ARCH/.config)
 guest:			## the initramfs with busybox and the test programs
 	@scripts/guest.sh
 
-shell:			## boot the last built series kernel with a shell on the console
-	@scripts/boot.sh --shell series
+KERNEL ?= series
+shell:			## boot the last built KERNEL (series) with a shell on the console
+	@scripts/boot.sh --shell $(KERNEL)
+
+exec:			## boot the last built KERNEL (series), run CMD="..." in it, its exit status
+	@scripts/boot.sh --exec "$(CMD)" $(KERNEL)
 
 base:			## the same flow on the unpatched base kernel
 	@scripts/tree.sh && scripts/guest.sh && SUMMARY=1 scripts/kernel.sh base

@@ -14,12 +14,26 @@
 # this terminal (QEMU -serial mon:stdio: Ctrl-A X quits QEMU, Ctrl-A C is
 # its monitor; 'exit' in the shell powers the guest off). No time limit.
 #
+# boot.sh --exec CMD KERNEL: the same machine, but guest/init runs CMD
+# (sh -c) instead of the shell, between "@@ exec-begin" and "@@ exec-end
+# rc=N" lines, and powers off; the console goes to this terminal and to
+# build/results/ARCH-KERNEL/exec.log, and boot.sh exits with CMD's status
+# (1 if the guest ended without one). GUEST_TIMEOUT limits it.
+#
+# DRY_RUN=1: print the QEMU command (and the kernel command line in it)
+# instead of booting; the image and the initramfs need not exist.
+#
 # Ctrl-C (SIGINT), SIGTERM and SIGHUP stop the guest at once: "interrupted:
 # guest ARCH/KERNEL stopped" and exit status 128 + the signal (130, 143,
 # 129), which callers take as "stop the whole run".
 #
 # Knobs, from the environment:
 #   ACCEL=tcg|kvm       QEMU accelerator (tcg)
+#   GUEST_MEM=G         the guest's memory in GiB, even (4: two NUMA nodes
+#                       of 2 GiB; the reclaim tests need their 16 MiB memcg
+#                       and the stress its 64 MiB, so 2 is the least)
+#   GUEST_CPUS=N        the guest's CPUs (2: the races need two vCPUs
+#                       that really run in parallel; 1 runs, and proves less)
 #   TEST_TIMEOUT=S      seconds each test program may run in the guest (the
 #                       mm selftests' "timeout=" of their settings file, 180)
 #   STRESS_SECONDS=S    how long dex-stress runs (60); its own limit is
@@ -40,12 +54,23 @@
 # The two filters are for the test initramfs only (see kernel_cmdline).
 . "$(dirname "$0")/lib.sh"
 
-USAGE="usage: boot.sh [--shell] KERNEL [bench|mm]"
+USAGE="usage: boot.sh [--shell | --exec CMD] KERNEL [bench|mm]"
 shell=0
-if [ "${1:-}" = --shell ]; then
+exec_cmd=
+case ${1:-} in
+--shell)
 	shell=1
 	shift
-fi
+	;;
+--exec)
+	exec_cmd=${2:?$USAGE}
+	shell=1
+	shift 2
+	case $exec_cmd in
+	*[\"$'\n']*) die "--exec: CMD cannot contain a double quote or a newline (it goes on the kernel command line): '$exec_cmd'" ;;
+	esac
+	;;
+esac
 kernel=${1:?$USAGE}
 list=${2:-tests}
 case $list in tests|bench|mm) ;; *) die "$USAGE" ;; esac
@@ -69,20 +94,18 @@ selftests_timeout()
 }
 
 # Long enough for every program of the list to reach its own limit in the
-# guest (guest/init's limit_of: TEST_TIMEOUT each, STRESS_SECONDS more for
-# each dex-stress, VMTESTS_TIMEOUT for a category of run_vmtests.sh) plus
+# guest (limit_of of guest/limits.sh, the formula guest/init uses) plus
 # one TEST_TIMEOUT for boot and KUnit, so that a program that hangs is
 # named by its own timeout, not by this one: 840 s for the tests by
 # default, 1920 s with STRESS_SECONDS=600 (a soak).
 guest_timeout()
 {
 	local name total=$TEST_TIMEOUT
+	# shellcheck source=guest/limits.sh
+	. "$TOP/guest/limits.sh"
 	while read -r name; do
-		case $name in
-		dex-stress*) total=$((total + TEST_TIMEOUT + STRESS_SECONDS)) ;;
-		vmtests-*) total=$((total + VMTESTS_TIMEOUT)) ;;
-		*) total=$((total + TEST_TIMEOUT)) ;;
-		esac
+		total=$((total + $(HARNESS_TEST_TIMEOUT=$TEST_TIMEOUT DEX_STRESS_SECONDS=$STRESS_SECONDS \
+			HARNESS_VMTESTS_TIMEOUT=$VMTESTS_TIMEOUT limit_of "$name")))
 	done < <(awk '!/^#/ && NF { print $1 }' "$(guest_list "$list")")
 	echo "$total"
 }
@@ -94,6 +117,11 @@ check_knobs()
 	tcg|kvm) ;;
 	*) die "ACCEL must be tcg or kvm, not '$ACCEL'" ;;
 	esac
+	GUEST_MEM=${GUEST_MEM:-4}
+	[[ $GUEST_MEM =~ ^[1-9][0-9]*$ ]] && [ $((GUEST_MEM % 2)) = 0 ] ||
+		die "GUEST_MEM is the guest's memory in GiB, an even whole number (2 nodes of half), not '$GUEST_MEM'"
+	GUEST_CPUS=${GUEST_CPUS:-2}
+	[[ $GUEST_CPUS =~ ^[1-9][0-9]*$ ]] || die "GUEST_CPUS must be a whole number above 0, not '$GUEST_CPUS'"
 	TEST_TIMEOUT=${TEST_TIMEOUT:-$(selftests_timeout)}
 	positive TEST_TIMEOUT
 	STRESS_SECONDS=${STRESS_SECONDS:-60}
@@ -164,7 +192,11 @@ kernel_cmdline()
 	# The mm guest's kernels run every KUnit suite (config/mm.config) but
 	# KUnit's platform-device self-test, whose sysfs warning is on purpose.
 	[ "$list" != mm ] || cmdline+=("kunit.filter=module!=platform_test")
-	[ $shell = 0 ] || cmdline+=(HARNESS_SHELL=1)
+	if [ -n "$exec_cmd" ]; then
+		cmdline+=("HARNESS_EXEC=\"$exec_cmd\"")
+	elif [ $shell = 1 ]; then
+		cmdline+=(HARNESS_SHELL=1)
+	fi
 	# Filters narrow what the tests do; a benchmark run is never filtered.
 	[ "$list" = tests ] || return 0
 	[ -z "${KUNIT_FILTER:-}" ] || cmdline+=("kunit.filter_glob=$KUNIT_FILTER")
@@ -177,8 +209,9 @@ kernel_cmdline()
 # it is printed, after a line with NOTE.
 qemu_args()
 {
+	arch_qemu_args
 	qemu=("$ARCH_QEMU" "${ARCH_QEMU_ARGS[@]}"
-		-accel "$ACCEL" -smp 2 -m 4G -nodefaults -display none -no-reboot
+		-accel "$ACCEL" -smp "$GUEST_CPUS" -m "${GUEST_MEM}G" -nodefaults -display none -no-reboot
 		-kernel "$image" -initrd "$(guest_cpio "$list")"
 		-append "${cmdline[*]}" -serial "$1")
 	if [ "${V:-0}" != 0 ]; then
@@ -309,11 +342,45 @@ run_shell()
 	exec "${qemu[@]}"
 }
 
+# run_exec: the guest with CMD, in the foreground, its console on stdout
+# and in exec.log; the exit status is CMD's, read from the console.
+run_exec()
+{
+	local log rc
+	mkdir -p "$RESULTS"
+	log=$RESULTS/exec.log
+	qemu_args stdio
+	stage "exec on $ARCH/$kernel: $exec_cmd"
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	trap 'exit 129' HUP
+	setpriv --pdeathsig KILL -- timeout -k 10 "${GUEST_TIMEOUT:-600}" \
+		setpriv --pdeathsig KILL -- "${qemu[@]}" </dev/null 9>&- | tee "$log"
+	rc=$(tr -d '\r' <"$log" | sed -n 's/^@@ exec-end rc=\([0-9]*\)$/\1/p' | tail -n1)
+	[ -n "$rc" ] || { echo "exec: the guest ended without CMD's status (log: $log)" >&2; exit 1; }
+	exit "$rc"
+}
+
+# dry_run: what a boot would run, printed; nothing is started.
+dry_run()
+{
+	kernel_cmdline
+	case $exec_cmd/$shell in
+	/1) qemu_args mon:stdio ;;
+	/*) qemu_args "file:$RESULTS/console.log" ;;
+	*) qemu_args stdio ;;
+	esac
+	printf '+'
+	printf ' %q' "${qemu[@]}"
+	echo
+}
+
 main()
 {
 	local owner
 	check_knobs
 	image=$(kernel_out "$kernel")/$ARCH_IMAGE
+	[ "${DRY_RUN:-0}" = 0 ] || { dry_run; return 0; }
 	[ -f "$image" ] || die "no kernel image $image: build it with 'BUILD_ONLY=1 scripts/kernel.sh $kernel'"
 	# The series and its revert-N and prefix-N kernels share a build
 	# directory.
@@ -323,7 +390,9 @@ main()
 	[ -f "$(guest_cpio "$list")" ] ||
 		die "no initramfs $(guest_cpio "$list"): build it with 'scripts/guest.sh$([ "$list" = tests ] || echo " $list")'"
 	kernel_cmdline
-	if [ $shell = 1 ]; then
+	if [ -n "$exec_cmd" ]; then
+		run_exec
+	elif [ $shell = 1 ]; then
 		run_shell
 	else
 		run_guest

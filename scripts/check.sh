@@ -16,6 +16,11 @@
 #     and KUnit suites, base vs series, and the multi-gen LRU kernels),
 #     unless ARCH= or ARCHES= limits the run to one architecture.
 #
+# DRY_RUN=1 prints the stages and, for every kernel of the tier, its
+# tree, config, build and QEMU commands (scripts/kernel.sh), and runs
+# nothing: BASES="6.12 mainline 6.1" DRY_RUN=1 make check shows what
+# each base's rows of config/kernels make.
+#
 # Both end with "N passed, N failed, N skipped" and exit non-zero on any
 # failure. ARCH=arm64 (or ARCHES="x86_64 arm64") picks the architectures;
 # KERNELS_x86_64 / KERNELS_arm64 replace a tier's kernel list there.
@@ -25,26 +30,12 @@ given_base=${BASE:-}
 
 TIER=${1:-check}
 
-# The kernels of each tier, base and architecture are data of the base,
-# BASE_KERNELS_<tier>_<arch> in scripts/base/BASE.sh, and tests/xfail (or
-# the base's own list) says what must fail on each. For 6.12 the revert-*
-# kernels change build/linux, so they come after the kernels built from
-# the series as it is. series+debug adds config/debug.config. The
-# revert-N kernels are the negative controls of patches/series (patch
-# numbers as there): revert-3 lacks test_hmm's dirty mark on device
-# writes; revert-14 lacks the one-fault write after a restore;
-# revert-14-13 also the young PTE on a user fault (14 builds on 13);
-# revert-18-14-13-11 also the can_change_pte_writable() restore (11; 18
-# drops the entry type that 11 made unused, so it goes first).
-# series+noafdbm is arm64 without hardware access flag updates
-# (config/noafdbm.config). For mainline, "base" (unpatched 7.x) is the
-# negative control on both architectures: the accessed-bit bug shows on
-# arm64 only.
+# The kernels of each tier, base and architecture are rows of the table
+# config/kernels, in the order they run; the base's xfail list says what
+# must fail on each.
 tier_kernels()
 {
-	local var=BASE_KERNELS_${TIER}_$1
-	[ -n "${!var+set}" ] || die "no kernels for tier '$TIER' on $1 in scripts/base/$BASE.sh (tiers: check, full)"
-	echo "${!var}"
+	table_kernels "$TIER" "$1"
 }
 
 # What a run of this tier costs on 2 cores (measured, see README.md).
@@ -235,6 +226,23 @@ make_room()
 	in_base "$b" prune_base
 }
 
+# dry_run_base: run_base's stages and kernels, printed.
+dry_run_base()
+{
+	local a k
+	echo "## base $BASE (${BASE_PKG:-the newest linux-source-7.x of sid}$( [ -z "$BASE_PATCHES" ] || echo ", ${BASE_PATCHES#"$TOP"/}: $(series_patches | wc -l) patches"), tree $SRC)"
+	echo "+ scripts/tree.sh"
+	echo "+ ARCH=${arches%% *} scripts/gate.sh $gate"
+	echo "+ scripts/mbox.sh check"
+	for a in $arches; do
+		echo "+ ARCH=$a scripts/guest.sh"
+		for k in $(kernels_of "$a"); do
+			echo "+ ARCH=$a STRESS_SECONDS=$(stress_seconds) scripts/kernel.sh $k"
+			ARCH=$a STRESS_SECONDS=$(stress_seconds) "$TOP/scripts/kernel.sh" "$k" | sed 's/^/    /'
+		done
+	done
+}
+
 main()
 {
 	local a b counts=() arches desc="" gate=quick target=check bases line
@@ -251,6 +259,15 @@ main()
 	# would narrow it and relax tests/xfail without a word.
 	[ -z "${KUNIT_FILTER:-}${SELFTEST_FILTER:-}${SKIP:-}" ] ||
 		die "KUNIT_FILTER/SELFTEST_FILTER/SKIP are set: the test command runs every test; unset them (they are for make, make base and scripts/kernel.sh)"
+	if [ "${DRY_RUN:-0}" != 0 ]; then
+		table_check || die "config/kernels has bad rows (above)"
+		echo "# make $target, dry run: nothing is built or booted"
+		for b in $bases; do
+			in_base "$b" dry_run_base
+		done
+		return 0
+	fi
+	table_check || die "config/kernels has bad rows (above)"
 	trap interrupted INT TERM HUP
 	stage "make $target: harness self-tests, per base (${bases// /, }): tree, gate ($gate), mbox,$desc $(tier_cost)"
 	stage "disk: $(disk_free_gib) GiB free on build/ (make check needs about 3.5 GiB per base, 7 for both)"

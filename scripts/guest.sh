@@ -124,6 +124,7 @@ cpio_list()
 	file /bin/busybox $ARCH_BUSYBOX 755 0 0
 	slink /bin/sh busybox 777 0 0
 	file /init $TOP/guest/init 755 0 0
+	file /etc/harness-limits.sh $TOP/guest/limits.sh 644 0 0
 	file /etc/harness-tests $(guest_list "$LIST") 644 0 0
 	EOL
 	for prog in $(test_programs); do

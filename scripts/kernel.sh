@@ -16,6 +16,8 @@
 #   prefix-N   the series up to and including patch N (scripts/prefixes.sh:
 #              every patch boundary must be at least as safe as the base),
 #              built in build/linux like revert-N.
+# DRY_RUN=1 prints what the kernel's run would do (its tree, the config,
+# make and QEMU commands) and changes nothing.
 # +FRAGMENT adds config/FRAGMENT.config to the configuration: series+debug
 # (KASAN, lockdep, ...), series+noafdbm (arm64 without hardware access
 # flag updates), series+mm+mglru (two fragments, in that order; see
@@ -84,9 +86,34 @@ verdict()
 	[ "$f" = 0 ] || { echo "$ARCH/$kernel: $f failed, $p passed" >&2; return 1; }
 }
 
+# dry_run: the kernel's tree, configuration, build and boot, printed.
+dry_run()
+{
+	local src out tree frag frags n
+	src=$(kernel_src "$kernel")
+	out=$(kernel_out "$kernel")
+	tree=$(kernel_tree "$kernel")
+	case $tree in
+	series) echo "# $ARCH/$kernel: $src on branch series" ;;
+	base) echo "# $ARCH/$kernel: worktree $src at tag base (hard links to $SRC)" ;;
+	revert-*) n=${tree#revert-}; echo "# $ARCH/$kernel: $src detached at series, git revert of patch ${n//-/, then }, then back to series" ;;
+	prefix-*) echo "# $ARCH/$kernel: $src detached at patch ${tree#prefix-}, then back to series" ;;
+	*) die "unknown kernel '$kernel' (series, base, revert-N[-M...], prefix-N, each +FRAGMENT)" ;;
+	esac
+	frags="config/common.config config/$ARCH.config${BASE_CONFIG:+ config/$BASE_CONFIG.config} config/series.config"
+	for frag in $(kernel_fragments "$kernel"); do
+		[ -f "$TOP/config/$frag.config" ] || die "unknown kernel '$kernel': there is no config/$frag.config"
+		frags+=" config/$frag.config"
+	done
+	echo "+ (cd $src && scripts/kconfig/merge_config.sh -n -O $out <$frags, of config/series.config the symbols that the tree's Kconfig has>)"
+	kmake "$kernel" "$(basename "$(arch_image)")"
+	"$TOP/scripts/boot.sh" "$kernel"
+}
+
 main()
 {
 	local res
+	[ "${DRY_RUN:-0}" = 0 ] || { dry_run; return 0; }
 	res=$(results_dir "$kernel")
 	# A kernel that does not build or boot this time must not be judged
 	# by an earlier run's results (check.sh, mutants.sh, prefixes.sh and

@@ -70,6 +70,7 @@ base_load()
 		exit 1
 	fi
 	# Defaults that a base file may change (see scripts/base/6.12.sh).
+	BASE_PKG=
 	BASE_SELFTESTS=mm
 	BASE_THP=
 	BASE_STABLE_PATCHES=0
@@ -414,12 +415,59 @@ results_dir()
 	esac
 }
 
-# The kernels scripts/bench.sh compares (BENCH_KERNELS, the reference
-# first), and where it writes their table and plot: ARCH-bench, or
-# ARCH-bench-F for kernels with config fragment F.
+# The table of kernels, config/kernels: BASE TIER ARCH KERNEL WHY per row.
+KERNEL_TABLE=${KERNEL_TABLE:-$TOP/config/kernels}
+
+# table_kernels TIER ARCH: the kernels of the table's rows for the base in
+# use (BASE), TIER and ARCH, in the table's order, on one line.
+table_kernels()
+{
+	awk -v b="$BASE" -v t="$1" -v a="$2" '!/^#/ && NF && $1 == b && $2 == t && $3 == a {
+		printf "%s%s", sep, $4; sep = " " } END { print "" }' "$KERNEL_TABLE"
+}
+
+# table_has TIER ARCH KERNEL: true when the table has that row for BASE.
+table_has()
+{
+	awk -v b="$BASE" -v t="$1" -v a="$2" -v k="$3" '!/^#/ && NF && $1 == b && $2 == t && $3 == a && $4 == k {
+		found = 1 } END { exit !found }' "$KERNEL_TABLE"
+}
+
+# table_check: every row well formed: a base of scripts/base/, a known
+# tier, an architecture of scripts/arch/, a kernel name that
+# scripts/kernel.sh takes (fragments of config/), a reason, no row twice.
+# Prints each bad row; false if there is one.
+table_check()
+{
+	local bad=0 b t a k why frag tree err
+	while read -r b t a k why; do
+		case $b in '#'*|'') continue ;; esac
+		err=
+		[ -f "$TOP/scripts/base/$b.sh" ] || err+=" no scripts/base/$b.sh;"
+		case $t in check|full|regressions|bench|mutants) ;; *) err+=" tier '$t' is none of check, full, regressions, bench, mutants;" ;; esac
+		[ -f "$TOP/scripts/arch/$a.sh" ] || err+=" no scripts/arch/$a.sh;"
+		tree=${k%%+*}
+		[[ $tree =~ ^(series|base|revert-[0-9]+(-[0-9]+)*|prefix-[0-9]+)$ ]] || err+=" kernel tree '$tree' is none of series, base, revert-N[-M...], prefix-N;"
+		for frag in $(kernel_fragments "$k"); do
+			[ -f "$TOP/config/$frag.config" ] || err+=" no config/$frag.config;"
+		done
+		[ -n "$why" ] || err+=" no reason (WHY);"
+		[ -z "$err" ] || { echo "config/kernels: row '$b $t $a $k':$err" >&2; bad=1; }
+	done < <(grep -v -e '^#' -e '^[[:space:]]*$' "$KERNEL_TABLE")
+	awk '!/^#/ && NF { r = $1 " " $2 " " $3 " " $4; if (seen[r]++) { print "config/kernels: row \"" r "\" twice"; bad = 1 } }
+		END { exit bad }' "$KERNEL_TABLE" >&2 || bad=1
+	return $bad
+}
+
+# The kernels scripts/bench.sh compares (BENCH_KERNELS, else the table's
+# bench rows of BASE and ARCH; the reference first), and where it writes
+# their table and plot: ARCH-bench, or ARCH-bench-F for kernels with
+# config fragment F.
 bench_kernels()
 {
-	echo "${BENCH_KERNELS:-base series}"
+	local k
+	k=${BENCH_KERNELS:-$(table_kernels bench "$ARCH")}
+	echo "${k:-base series}"
 }
 
 bench_dir()
@@ -442,6 +490,12 @@ kmake()
 		CC="ccache $(arch_cross_compile)gcc"
 		KBUILD_BUILD_TIMESTAMP=harness KBUILD_BUILD_USER=harness
 		KBUILD_BUILD_HOST=harness -j"$(nproc)" "$@")
+	if [ "${DRY_RUN:-0}" != 0 ]; then
+		printf '+'
+		printf ' %q' "${cmd[@]}"
+		echo
+		return 0
+	fi
 	if [ "${V:-0}" != 0 ]; then
 		printf '+'
 		printf ' %q' "${cmd[@]}"

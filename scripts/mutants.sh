@@ -86,6 +86,15 @@ main()
 {
 	local patch controls reason c arch kernel res v bad=0 t reclaim
 	[ -f "$LIST" ] || die "no $LIST"
+	# Each control is a row of the table of kernels, tier mutants.
+	while read -r patch controls reason; do
+		[ "$controls" != - ] || continue
+		for c in ${controls//,/ }; do
+			c=${c%@reclaim}
+			table_has mutants "${c%%/*}" "${c#*/}" ||
+				die "${LIST#"$TOP"/}: control $c of patch $patch is not a row '$BASE mutants ${c%%/*} ${c#*/}' of config/kernels"
+		done
+	done < <(rows)
 	"$TOP/scripts/tree.sh"
 	for arch in ${ARCHES:-x86_64 arm64}; do
 		ARCH=$arch "$TOP/scripts/deps.sh"

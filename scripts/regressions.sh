@@ -18,20 +18,25 @@
 # Each test of a series kernel is compared with the same test on base+mm:
 # the same result, "fixed" (fails on the base only), or a NEW FAILURE
 # (fails on the series only), which fails the run; a failure on both is
-# counted as xfail ("fails on the base too"). The arm64 kernel and any
+# counted as xfail ("fails on the base too"), but for the harness's own
+# rows (a splat, a hang, a program that did not finish): those fail a
+# series kernel whatever the base did. The arm64 kernel and any
 # harness row (splat, hang) must simply pass. The whole table goes to
 # build/results/x86_64-regressions.tsv, what differs to the terminal.
 #
-# Knobs: REGRESSION_KERNELS (default "base+mm series+mm series+mm+mglru",
-# the reference first), ARM64_KERNELS ("series+mglru"; empty: none),
+# Knobs: REGRESSION_KERNELS (default: the regressions rows of
+# config/kernels for 6.12 x86_64, "base+mm series+mm series+mm+mglru", the
+# reference first), ARM64_KERNELS (its arm64 rows, "series+mglru"; empty:
+# none),
 # VMTESTS_TIMEOUT (seconds per category, 900), REGRESSIONS_NO_SUMMARY=1
 # (check.sh: leave the summary line to the caller). --compare: only the
 # comparison of the results already in build/.
 ARCH=x86_64
 . "$(dirname "$0")/lib.sh"
 
-KERNELS=${REGRESSION_KERNELS:-base+mm series+mm series+mm+mglru}
-ARM64=${ARM64_KERNELS-series+mglru}
+KERNELS=${REGRESSION_KERNELS:-$(table_kernels regressions x86_64)}
+ARM64=${ARM64_KERNELS-$(table_kernels regressions arm64)}
+[ -n "$KERNELS" ] || die "no regressions rows for $BASE x86_64 in config/kernels"
 RESULTS=$BUILD/results
 TABLE=$RESULTS/x86_64-regressions.tsv
 # label=counts pairs for scripts/summary.sh, one per line (check.sh reads it).
@@ -95,7 +100,10 @@ compare()
 					if (s == "PASS") pass[i]++
 					else if (s == "SKIP") skip[i]++
 					else if (s == "-") { }
-					else if (ref == "FAIL") xfail[i]++
+					# A harness row (splat, hang, did not finish) of a
+					# series kernel fails, whatever the base did.
+					else if (ref == "FAIL" && id !~ /^harness:/) xfail[i]++
+					else if (ref == "FAIL") { fail[i]++; verdict = "FAILS (harness row, also on the reference)" }
 					else { fail[i]++; verdict = "NEW FAILURE" }
 					if (verdict != "" || s == ref) continue
 					if (ref == "FAIL") verdict = "fixed"

@@ -4,7 +4,9 @@
 #   ARCH_CROSS_COMPILE  compiler prefix of the kernel and the guest programs
 #   ARCH_IMAGE          boot image, under the kernel's O= directory
 #   ARCH_QEMU           QEMU binary (found in PATH, so a test can stub it)
-#   ARCH_QEMU_ARGS      its machine, CPU and architecture-only options
+#   arch_qemu_args      sets ARCH_QEMU_ARGS, the machine, CPU and
+#                       architecture-only QEMU options, for GUEST_MEM GiB
+#                       and GUEST_CPUS CPUs
 #   ARCH_CONSOLE        the serial console device of that machine
 #   ARCH_CMDLINE        architecture-only kernel command line words
 #   ARCH_BUSYBOX        the static busybox that goes into the initramfs
@@ -16,7 +18,10 @@
 ARCH_CROSS_COMPILE=
 ARCH_IMAGE=arch/x86/boot/bzImage
 ARCH_QEMU=qemu-system-x86_64
-ARCH_QEMU_ARGS=(-machine q35 -cpu max)
+arch_qemu_args()
+{
+	ARCH_QEMU_ARGS=(-machine q35 -cpu max)
+}
 ARCH_CONSOLE=ttyS0
 # Two NUMA nodes for move_pages(): x86 can fake them from one.
 ARCH_CMDLINE=(numa=fake=2)

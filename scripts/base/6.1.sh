@@ -30,10 +30,6 @@ BASE_THP=madvise
 BASE_CHECK_STRESS_SECONDS=
 BASE_REBOOT_AFTER_SPLAT=1
 BASE_TAG=6.1-
-BASE_KERNELS_check_x86_64="series base"
-BASE_KERNELS_check_arm64=""
-BASE_KERNELS_full_x86_64="series base"
-BASE_KERNELS_full_arm64=""
 
 # apt-get download from the machine's own apt sources (bookworm carries
 # the package), into a directory of the harness's own: nothing installed.

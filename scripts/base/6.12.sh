@@ -27,8 +27,8 @@
 #                  on a fresh boot (guest/init's HARNESS_REBOOT_AFTER_SPLAT)
 #   BASE_TAG       prefix of this base's directories under build/ (empty
 #                  for 6.12, so that its layout stays as it was)
-#   BASE_KERNELS_check_ARCH / BASE_KERNELS_full_ARCH
-#                  the kernels of each tier and architecture (check.sh)
+#   (the base's kernels, for each target and architecture, are its rows
+#   in config/kernels)
 #   base_fetch     make BASE_TARBALL exist (install or download the package)
 #   base_version   the package version in use
 BASE_PKG=linux-source-6.12
@@ -51,10 +51,6 @@ BASE_CHECK_STRESS_SECONDS=20
 # Its xfail lists were made with one boot per kernel.
 BASE_REBOOT_AFTER_SPLAT=0
 BASE_TAG=
-BASE_KERNELS_check_x86_64="series base"
-BASE_KERNELS_check_arm64="series"
-BASE_KERNELS_full_x86_64="series series+debug revert-28 revert-33 revert-33-32 revert-33-32-12-8 base"
-BASE_KERNELS_full_arm64="series series+noafdbm revert-33-32+noafdbm base"
 
 # Installed by deps.sh with the other packages (it is in bookworm).
 base_fetch()

@@ -26,19 +26,8 @@ BASE_CHECK_STRESS_SECONDS=10
 # on a fresh boot.
 BASE_REBOOT_AFTER_SPLAT=1
 BASE_TAG=mainline-
-BASE_KERNELS_check_x86_64="series base"
-BASE_KERNELS_check_arm64="series base"
-# The revert-N kernels are the negative controls of patches-mainline/series:
-# revert-1 (reclaim: folio_pte_batch() warnings on x86_64, rewritten
-# entries on arm64; the KUnit rmap walk case), revert-2 (munlock),
-# revert-7 (x86_64: test_hmm's lost device write to a swap-cache page),
-# revert-10-9+noafdbm (arm64 without hardware access flag updates: the old
-# restored PTE; 10 edits what 9 adds, so it goes first), revert-10
-# (x86_64: soft-dirty write). series+mglru and revert-1+mglru run
-# reclaim through the multi-gen LRU (lru_gen_look_around() in the rmap
-# walk of patch 1).
-BASE_KERNELS_full_x86_64="series series+debug revert-1 revert-2 revert-7 revert-10 base"
-BASE_KERNELS_full_arm64="series series+noafdbm series+mglru revert-1 revert-1+mglru revert-10-9+noafdbm base+noafdbm base"
+# Its kernels are the rows "mainline" of config/kernels, each with what it
+# shows.
 
 # The archive and keyring of the machine's own Debian sources (deb822 or
 # one-line format), for the private sid sources file.

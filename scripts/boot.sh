@@ -54,7 +54,7 @@
 # The two filters are for the test initramfs only (see kernel_cmdline).
 . "$(dirname "$0")/lib.sh"
 
-USAGE="usage: boot.sh [--shell | --exec CMD] KERNEL [bench|mm]"
+USAGE="usage: boot.sh [--shell | --exec CMD] KERNEL [tests|bench|mm|kselftest-hmm]"
 shell=0
 exec_cmd=
 case ${1:-} in
@@ -72,8 +72,8 @@ case ${1:-} in
 	;;
 esac
 kernel=${1:?$USAGE}
-list=${2:-tests}
-case $list in tests|bench|mm) ;; *) die "$USAGE" ;; esac
+list=${2:-$(kernel_guest "$kernel")}
+case $list in tests|bench|mm|kselftest-hmm) ;; *) die "$USAGE" ;; esac
 [ $shell = 0 ] || [ "$list" = tests ] || die "--shell boots the test initramfs: $USAGE"
 RESULTS=$(results_dir "$kernel" "$list")
 
@@ -212,7 +212,7 @@ qemu_args()
 	arch_qemu_args
 	qemu=("$ARCH_QEMU" "${ARCH_QEMU_ARGS[@]}"
 		-accel "$ACCEL" -smp "$GUEST_CPUS" -m "${GUEST_MEM}G" -nodefaults -display none -no-reboot
-		-kernel "$image" -initrd "$(guest_cpio "$list")"
+		-kernel "$image" -initrd "$initrd"
 		-append "${cmdline[*]}" -serial "$1")
 	if [ "${V:-0}" != 0 ]; then
 		stage "QEMU command (V=1${2:+; $2}):"
@@ -364,6 +364,7 @@ run_exec()
 # dry_run: what a boot would run, printed; nothing is started.
 dry_run()
 {
+	initrd=$(guest_cpio "$list")
 	kernel_cmdline
 	case $exec_cmd/$shell in
 	/1) qemu_args mon:stdio ;;
@@ -389,6 +390,14 @@ main()
 		die "$image is the image of '$owner', not of '$kernel': build it with 'BUILD_ONLY=1 scripts/kernel.sh $kernel'"
 	[ -f "$(guest_cpio "$list")" ] ||
 		die "no initramfs $(guest_cpio "$list"): build it with 'scripts/guest.sh$([ "$list" = tests ] || echo " $list")'"
+	initrd=$(guest_cpio "$list")
+	# A kernel with modules (+hmmmod): the guest's initramfs, then its
+	# modules, one file that the kernel unpacks archive by archive.
+	if [ -f "$(kernel_out "$kernel")/harness-modules.cpio" ] && [ "$list" = kselftest-hmm ]; then
+		mkdir -p "$RESULTS"
+		cat "$initrd" "$(kernel_out "$kernel")/harness-modules.cpio" >"$RESULTS/initrd.cpio"
+		initrd=$RESULTS/initrd.cpio
+	fi
 	kernel_cmdline
 	if [ -n "$exec_cmd" ]; then
 		run_exec

@@ -147,6 +147,13 @@ run_arch()
 	local arch=$1 k res guest=0 label
 	shift
 	step "$BASE_TAG$arch guest" env ARCH="$arch" "$TOP/scripts/guest.sh" || guest=$?
+	# The +hmmmod kernels boot the kselftest-hmm guest (kernel_guest).
+	for k in "$@"; do
+		[ "$(kernel_guest "$k")" = tests ] && continue
+		[ $guest != 0 ] || step "$BASE_TAG$arch kselftest-hmm guest" env ARCH="$arch" \
+			"$TOP/scripts/guest.sh" kselftest-hmm || guest=$?
+		break
+	done
 	for k in "$@"; do
 		res=$(ARCH=$arch results_dir "$k")
 		label=$arch/$k
@@ -237,6 +244,7 @@ dry_run_base()
 	for a in $arches; do
 		echo "+ ARCH=$a scripts/guest.sh"
 		for k in $(kernels_of "$a"); do
+			[ "$(kernel_guest "$k")" = tests ] || echo "+ ARCH=$a scripts/guest.sh $(kernel_guest "$k")"
 			echo "+ ARCH=$a STRESS_SECONDS=$(stress_seconds) scripts/kernel.sh $k"
 			ARCH=$a STRESS_SECONDS=$(stress_seconds) "$TOP/scripts/kernel.sh" "$k" | sed 's/^/    /'
 		done

@@ -10,6 +10,8 @@
 #
 # guest.sh bench: the same from guest/bench, the benchmark programs that
 # scripts/bench.sh runs, into bench.cpio.gz (see guest_cpio in lib.sh).
+# guest.sh kselftest-hmm: the same from guest/kselftest-hmm, for the
+# +hmmmod kernels (run_vmtests.sh -t hmm, test_hmm as a module).
 # guest.sh mm: the same from guest/mm, into mm.cpio.gz, with the mm
 # selftests as the kselftest build system builds and installs them
 # (make -C tools/testing/selftests TARGETS=mm install) in /kselftest, and
@@ -19,9 +21,13 @@
 . "$(dirname "$0")/lib.sh"
 
 LIST=${1:-tests}
-case $LIST in tests|bench|mm) ;; *) die "usage: guest.sh [bench|mm]" ;; esac
-[ "$LIST" != mm ] || [ "$ARCH" = x86_64 ] ||
-	die "guest.sh mm: the mm selftests guest is x86_64 only (static libnuma, libcap and liburing of the host)"
+case $LIST in tests|bench|mm|kselftest-hmm) ;; *) die "usage: guest.sh [bench|mm|kselftest-hmm]" ;; esac
+# The lists with the kernel's own selftests, built by the kselftest build
+# system: mm (scripts/regressions.sh) and kselftest-hmm (+hmmmod kernels).
+KSELFTESTS=0
+case $LIST in mm|kselftest-hmm) KSELFTESTS=1 ;; esac
+[ $KSELFTESTS = 0 ] || [ "$ARCH" = x86_64 ] ||
+	die "guest.sh $LIST: the mm selftests guest is x86_64 only (static libnuma, libcap and liburing of the host)"
 
 GUEST=$(guest_dir)
 SELFTESTS=$SRC/tools/testing/selftests
@@ -130,7 +136,7 @@ cpio_list()
 	for prog in $(test_programs); do
 		echo "file /bin/$prog $GUEST/bin/$prog 755 0 0"
 	done
-	[ "$LIST" = mm ] || return 0
+	[ $KSELFTESTS = 1 ] || return 0
 	echo "file /bin/bash /bin/bash-static 755 0 0"
 	# What the selftests' scripts call and busybox lacks (pgrep), or has
 	# without an option they use (killall --wait).
@@ -155,7 +161,7 @@ main()
 	[ "$gen" -nt "$SRC/usr/gen_init_cpio.c" ] ||
 		run_logged "$LOGS/selftests-$ARCH.log" gcc -O2 -o "$gen" "$SRC/usr/gen_init_cpio.c"
 	build_tests
-	[ "$LIST" != mm ] || build_kselftests
+	[ $KSELFTESTS = 0 ] || build_kselftests
 	cpio_list >"${cpio%.cpio.gz}.list"
 	"$gen" "${cpio%.cpio.gz}.list" | gzip -1 >"$cpio.new"
 	mv "$cpio.new" "$cpio"

@@ -107,7 +107,8 @@ dry_run()
 	done
 	echo "+ (cd $src && scripts/kconfig/merge_config.sh -n -O $out <$frags, of config/series.config the symbols that the tree's Kconfig has>)"
 	kmake "$kernel" "$(basename "$(arch_image)")"
-	"$TOP/scripts/boot.sh" "$kernel"
+	[ "$(kernel_guest "$kernel")" = tests ] || kmake "$kernel" modules
+	"$TOP/scripts/boot.sh" "$kernel" "$(kernel_guest "$kernel")"
 }
 
 main()
@@ -123,8 +124,9 @@ main()
 	"$TOP/scripts/build.sh" "$kernel"
 	# BUILD_ONLY=1: scripts/bench.sh boots the kernel itself.
 	[ "${BUILD_ONLY:-0}" = 0 ] || return 0
-	[ -f "$(guest_cpio)" ] || die "no initramfs: run scripts/guest.sh first"
-	"$TOP/scripts/boot.sh" "$kernel"
+	[ -f "$(guest_cpio "$(kernel_guest "$kernel")")" ] ||
+		die "no initramfs: run scripts/guest.sh $(kernel_guest "$kernel" | sed 's/^tests$//') first"
+	"$TOP/scripts/boot.sh" "$kernel" "$(kernel_guest "$kernel")"
 	"$TOP/scripts/report.sh" "$res" "$kernel"
 	# SUMMARY=1 (make base): end with the summary line, whose status is
 	# the same verdict.

@@ -197,15 +197,17 @@ worktree_linked()
 
 # worktree_sync DIR REV: the worktree DIR exactly at REV: the index read
 # from REV, each file that differs from it (or is missing) written anew,
-# and files that REV does not have removed (the out-*/ build directories
-# are ignored, so they stay).
+# and files that REV does not have removed, ignored ones too (but the
+# out-*/ build directories).
 worktree_sync()
 {
 	local wt=$1 rev=$2
 	git -C "$wt" reset -q --no-refresh "$rev" || return 1
 	git -C "$wt" update-index -q --refresh >/dev/null || true
 	git -C "$wt" diff --name-only -z | xargs -0 -r git -C "$wt" checkout -q -f -- || return 1
-	git -C "$wt" clean -q -f -d || return 1
+	# -x: a file the kernel's .gitignore matches (".*": mm/tests/.kunitconfig
+	# of the series) is still not REV's; the build directories stay.
+	git -C "$wt" clean -q -f -d -x -e '/out-*/' || return 1
 	[ -z "$(git -C "$wt" status --porcelain --untracked-files=no)" ] ||
 		{ echo "worktree $wt is not at $rev after a sync" >&2; return 1; }
 }
@@ -405,12 +407,23 @@ guest_cpio()
 	esac
 }
 
+# kernel_guest KERNEL: the guest list that KERNEL boots with: a kernel with
+# config/hmmmod.config (test_hmm as a module) runs kselftest's own path,
+# guest/kselftest-hmm; every other kernel guest/tests.
+kernel_guest()
+{
+	case " $(kernel_fragments "$1") " in
+	*" hmmmod "*) echo kselftest-hmm ;;
+	*) echo tests ;;
+	esac
+}
+
 # Where a boot of KERNEL with the initramfs of LIST (as for guest_cpio)
 # leaves its console log, parsed results and counts.
 results_dir()
 {
 	case ${2:-tests} in
-	tests) echo "$BUILD/results/$BASE_TAG$ARCH-$1" ;;
+	tests|kselftest-hmm) echo "$BUILD/results/$BASE_TAG$ARCH-$1" ;;
 	*) echo "$BUILD/results/$BASE_TAG$ARCH-$1-$2" ;;
 	esac
 }

@@ -82,6 +82,7 @@ verdict()
 {
 	local res=$1 p f
 	[ -s "$res/counts" ] || die "$ARCH/$kernel: no results in $res"
+	results_current "$res" || die "$ARCH/$kernel: the results in $res are not this run's"
 	read -r p f _ <"$res/counts"
 	[ "$f" = 0 ] || { echo "$ARCH/$kernel: $f failed, $p passed" >&2; return 1; }
 }

@@ -25,7 +25,12 @@ ARCH=${ARCH:-x86_64}
 BASE=${BASE:-6.12}
 LOGS=$BUILD/logs
 T0=${T0:-$(date +%s)}
-export ARCH BASE BUILD T0
+# The run's id: the first script of a run sets it, the scripts it starts
+# inherit it. report.sh stamps each kernel's results with it and adds
+# their rows to the run's one results file (run_results); summary.sh and
+# the verdicts refuse results that another run left (results_current).
+RUN_ID=${RUN_ID:-$(date -u +%Y%m%dT%H%M%SZ)-$$}
+export ARCH BASE BUILD T0 RUN_ID
 
 # Everything particular to one base tree (its package, its series, its
 # xfail list, its kernels) is in scripts/base/BASE.sh, one file per base;
@@ -426,6 +431,24 @@ results_dir()
 	tests|kselftest-hmm) echo "$BUILD/results/$BASE_TAG$ARCH-$1" ;;
 	*) echo "$BUILD/results/$BASE_TAG$ARCH-$1-$2" ;;
 	esac
+}
+
+# run_results: the run's one results file, a row per test of every kernel
+# it reported: RUN_ID BASE ARCH KERNEL TEST STATUS, tab-separated.
+run_results()
+{
+	echo "$BUILD/results/run-$RUN_ID.tsv"
+}
+
+# results_current DIR: true when the results in DIR are this run's (its
+# run-id file says RUN_ID); else says whose they are, on stderr.
+results_current()
+{
+	local id
+	id=$(cat "$1/run-id" 2>/dev/null || echo "no run id")
+	[ "$id" = "$RUN_ID" ] && return 0
+	echo "${1#"$BUILD"/}: results of another run ($id), not of this one ($RUN_ID): not counted" >&2
+	return 1
 }
 
 # The table of kernels, config/kernels: BASE TIER ARCH KERNEL WHY per row.

@@ -74,7 +74,7 @@ parse_tap()
 remove_outputs()
 {
 	rm -f "$res/console.txt" "$res"/kunit.tap* "$res"/ksft-* "$res/results.tsv" \
-		"$res/counts" "$res/splats.txt"
+		"$res/counts" "$res/splats.txt" "$res/run-id"
 }
 
 # The console with CRs dropped; KUnit's part is what precedes /init.
@@ -320,6 +320,10 @@ main()
 	remove_outputs
 	raw_results | apply_xfail >"$res/results.tsv"
 	print_table <"$res/results.tsv"
+	echo "$RUN_ID" >"$res/run-id"
+	mkdir -p "$BUILD/results"
+	awk -F'\t' -v OFS='\t' -v run="$RUN_ID" -v base="$BASE" -v arch="$ARCH" -v k="$kernel" \
+		'{ print run, base, arch, k, $1, $2 }' "$res/results.tsv" >>"$(run_results)"
 	stress_figures
 	[ ! -s "$res/filters" ] || echo "filtered run ($(paste -sd' ' "$res/filters")): tests/xfail entries that did not run are not checked"
 	[ ! -s "$res/splats.txt" ] || show_splat

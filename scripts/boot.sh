@@ -74,7 +74,7 @@ esac
 kernel=${1:?$USAGE}
 list=${2:-$(kernel_guest "$kernel")}
 case $list in tests|bench|mm|kselftest-hmm) ;; *) die "$USAGE" ;; esac
-[ $shell = 0 ] || [ "$list" = tests ] || die "--shell boots the test initramfs: $USAGE"
+[ $shell = 0 ] || [ "$list" = tests ] || [ "$list" = kselftest-hmm ] || die "--shell and --exec boot the test initramfs: $USAGE"
 RESULTS=$(results_dir "$kernel" "$list")
 
 # positive NAME: die unless $NAME is a whole number of seconds above 0; it
@@ -392,10 +392,16 @@ main()
 		die "no initramfs $(guest_cpio "$list"): build it with 'scripts/guest.sh$([ "$list" = tests ] || echo " $list")'"
 	initrd=$(guest_cpio "$list")
 	# A kernel with modules (+hmmmod): the guest's initramfs, then its
-	# modules, one file that the kernel unpacks archive by archive.
+	# modules, one file that the kernel unpacks archive by archive; an
+	# archive after a compressed one must start at a multiple of 4 bytes
+	# (init/initramfs.c), so zeros pad the first.
 	if [ -f "$(kernel_out "$kernel")/harness-modules.cpio" ] && [ "$list" = kselftest-hmm ]; then
 		mkdir -p "$RESULTS"
-		cat "$initrd" "$(kernel_out "$kernel")/harness-modules.cpio" >"$RESULTS/initrd.cpio"
+		{
+			cat "$initrd"
+			head -c $(( (4 - $(stat -c %s "$initrd") % 4) % 4 )) /dev/zero
+			cat "$(kernel_out "$kernel")/harness-modules.cpio"
+		} >"$RESULTS/initrd.cpio"
 		initrd=$RESULTS/initrd.cpio
 	fi
 	kernel_cmdline

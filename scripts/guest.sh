@@ -161,7 +161,11 @@ main()
 	[ "$gen" -nt "$SRC/usr/gen_init_cpio.c" ] ||
 		run_logged "$LOGS/selftests-$ARCH.log" gcc -O2 -o "$gen" "$SRC/usr/gen_init_cpio.c"
 	build_tests
-	[ $KSELFTESTS = 0 ] || build_kselftests
+	if [ $KSELFTESTS = 1 ]; then
+		# Their static libraries (libnuma, libcap, liburing) and bash-static.
+		"$TOP/scripts/deps.sh" mm
+		build_kselftests
+	fi
 	cpio_list >"${cpio%.cpio.gz}.list"
 	"$gen" "${cpio%.cpio.gz}.list" | gzip -1 >"$cpio.new"
 	mv "$cpio.new" "$cpio"

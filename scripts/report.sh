@@ -150,7 +150,7 @@ raw_results()
 			rows=$(awk -v m="$name:(missing)" -F'\t' '$1 == m && !dropped { dropped = 1; next } { print }' <<<"$rows")
 			rows+=${rows:+$'\n'}$name:$crashed$'\tFAIL'
 		fi
-		[ -n "$rows" ] && echo "$rows" || echo -e "$name:(no results)\tFAIL"
+		[ -n "$rows" ] && echo "$rows" || echo -e "$name:(no-results)\tFAIL"
 		case $end in
 		'') [ -n "$crashed" ] || echo -e "$name:(did-not-finish)\tFAIL" ;;
 		*' timed-out='*) echo -e "$name:(timed-out)\tFAIL" ;;

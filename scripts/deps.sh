@@ -28,6 +28,7 @@ common_pkgs=(
 	python3:python3
 	python3-ply:/usr/lib/python3/dist-packages/ply
 	python3-git:/usr/lib/python3/dist-packages/git
+	python3-pytest:/usr/lib/python3/dist-packages/pytest
 	jq:jq
 	gnuplot-nox:gnuplot
 	b4:b4

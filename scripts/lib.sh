@@ -455,44 +455,31 @@ results_current()
 KERNEL_TABLE=${KERNEL_TABLE:-$TOP/config/kernels}
 
 # table_kernels TIER ARCH: the kernels of the table's rows for the base in
-# use (BASE), TIER and ARCH, in the table's order, on one line.
+# use (BASE), TIER and ARCH, in the table's order, on one line;
+# table_has TIER ARCH KERNEL: true when the table has that row for BASE;
+# table_check: every row well formed (a base of scripts/base/, a known
+# tier, an architecture of scripts/arch/, a kernel name that
+# scripts/kernel.sh takes, fragments of config/, a reason, no row twice),
+# each bad row printed, false if there is one. scripts/kernels.py reads
+# the table.
+kernels_py()
+{
+	python3 "$TOP/scripts/kernels.py" --table "$KERNEL_TABLE" "$@"
+}
+
 table_kernels()
 {
-	awk -v b="$BASE" -v t="$1" -v a="$2" '!/^#/ && NF && $1 == b && $2 == t && $3 == a {
-		printf "%s%s", sep, $4; sep = " " } END { print "" }' "$KERNEL_TABLE"
+	kernels_py list --base "$BASE" --tier "$1" --arch "$2"
 }
 
-# table_has TIER ARCH KERNEL: true when the table has that row for BASE.
 table_has()
 {
-	awk -v b="$BASE" -v t="$1" -v a="$2" -v k="$3" '!/^#/ && NF && $1 == b && $2 == t && $3 == a && $4 == k {
-		found = 1 } END { exit !found }' "$KERNEL_TABLE"
+	kernels_py has --base "$BASE" --tier "$1" --arch "$2" "$3"
 }
 
-# table_check: every row well formed: a base of scripts/base/, a known
-# tier, an architecture of scripts/arch/, a kernel name that
-# scripts/kernel.sh takes (fragments of config/), a reason, no row twice.
-# Prints each bad row; false if there is one.
 table_check()
 {
-	local bad=0 b t a k why frag tree err
-	while read -r b t a k why; do
-		case $b in '#'*|'') continue ;; esac
-		err=
-		[ -f "$TOP/scripts/base/$b.sh" ] || err+=" no scripts/base/$b.sh;"
-		case $t in check|full|regressions|bench|mutants) ;; *) err+=" tier '$t' is none of check, full, regressions, bench, mutants;" ;; esac
-		[ -f "$TOP/scripts/arch/$a.sh" ] || err+=" no scripts/arch/$a.sh;"
-		tree=${k%%+*}
-		[[ $tree =~ ^(series|base|revert-[0-9]+(-[0-9]+)*|prefix-[0-9]+)$ ]] || err+=" kernel tree '$tree' is none of series, base, revert-N[-M...], prefix-N;"
-		for frag in $(kernel_fragments "$k"); do
-			[ -f "$TOP/config/$frag.config" ] || err+=" no config/$frag.config;"
-		done
-		[ -n "$why" ] || err+=" no reason (WHY);"
-		[ -z "$err" ] || { echo "config/kernels: row '$b $t $a $k':$err" >&2; bad=1; }
-	done < <(grep -v -e '^#' -e '^[[:space:]]*$' "$KERNEL_TABLE")
-	awk '!/^#/ && NF { r = $1 " " $2 " " $3 " " $4; if (seen[r]++) { print "config/kernels: row \"" r "\" twice"; bad = 1 } }
-		END { exit bad }' "$KERNEL_TABLE" >&2 || bad=1
-	return $bad
+	kernels_py check
 }
 
 # The kernels scripts/bench.sh compares (BENCH_KERNELS, else the table's

@@ -236,7 +236,10 @@ apply_xfail()
 		}
 		{
 			st = $2
+			# A blank in a test id ("test_hmm.sh smoke" of
+			# run_vmtests.sh) is written "_" in the list.
 			id = $1
+			gsub(/[[:space:]]/, "_", id)
 			# A splat the list does not name by its signature is
 			# expected by a "harness:kernel-splat" entry, which
 			# expects any splat (the older, coarser form).

@@ -284,8 +284,15 @@ main()
 			bad=$((bad + 1))
 		fi
 	done
+	# The Python part (scripts/kernels.py), under Debian's pytest
+	# (python3-pytest, which deps.sh installs for /usr/bin/python3).
+	if ! PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 -m pytest -q -p no:cacheprovider "$TOP/tests/harness" >"$BUILD/harness-test.diff" 2>&1; then
+		echo "harness self-test FAILED: pytest tests/harness"
+		cat "$BUILD/harness-test.diff"
+		bad=$((bad + 1))
+	fi
 	[ $bad = 0 ] || die "$bad of $n harness self-tests failed"
-	stage "harness self-tests: $n cases ok"
+	stage "harness self-tests: $n cases ok, and $(grep -o '[0-9]* passed' "$BUILD/harness-test.diff") under pytest"
 }
 
 main "$@"

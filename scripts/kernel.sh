@@ -16,6 +16,8 @@
 #   prefix-N   the series up to and including patch N (scripts/prefixes.sh:
 #              every patch boundary must be at least as safe as the base),
 #              built in build/linux like revert-N.
+# JUDGE=1 judges the console of the kernel's last boot again (report.sh
+# and the verdict), building and booting nothing.
 # DRY_RUN=1 prints what the kernel's run would do (its tree, the config,
 # make and QEMU commands) and changes nothing.
 # +FRAGMENT adds config/FRAGMENT.config to the configuration: series+debug
@@ -117,6 +119,15 @@ main()
 	local res
 	[ "${DRY_RUN:-0}" = 0 ] || { dry_run; return 0; }
 	res=$(results_dir "$kernel")
+	# JUDGE=1: the console of the kernel's last boot judged again (after
+	# an edit of the xfail list, say): report and verdict, nothing built
+	# or booted.
+	if [ "${JUDGE:-0}" != 0 ]; then
+		[ -f "$res/console.log" ] || die "JUDGE=1: no console of $ARCH/$kernel in $res"
+		"$TOP/scripts/report.sh" "$res" "$kernel"
+		verdict "$res"
+		return
+	fi
 	# A kernel that does not build or boot this time must not be judged
 	# by an earlier run's results (check.sh, mutants.sh, prefixes.sh and
 	# regressions.sh read them after this script).

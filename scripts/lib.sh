@@ -434,10 +434,11 @@ results_dir()
 }
 
 # run_results: the run's one results file, a row per test of every kernel
-# it reported: RUN_ID BASE ARCH KERNEL TEST STATUS, tab-separated.
+# it reported: RUN_ID BASE ARCH KERNEL TEST STATUS, tab-separated
+# (RUN_RESULTS names another, for the harness's self-tests).
 run_results()
 {
-	echo "$BUILD/results/run-$RUN_ID.tsv"
+	echo "${RUN_RESULTS:-$BUILD/results/run-$RUN_ID.tsv}"
 }
 
 # results_current DIR: true when the results in DIR are this run's (its

@@ -324,7 +324,7 @@ main()
 	raw_results | apply_xfail >"$res/results.tsv"
 	print_table <"$res/results.tsv"
 	echo "$RUN_ID" >"$res/run-id"
-	mkdir -p "$BUILD/results"
+	mkdir -p "$(dirname "$(run_results)")"
 	awk -F'\t' -v OFS='\t' -v run="$RUN_ID" -v base="$BASE" -v arch="$ARCH" -v k="$kernel" \
 		'{ print run, base, arch, k, $1, $2 }' "$res/results.tsv" >>"$(run_results)"
 	stress_figures

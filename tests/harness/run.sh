@@ -39,8 +39,9 @@ run_report()
 	[ ! -d "$case/results" ] || cp -r "$case/results/." "$out/"
 	xfail=$case/xfail
 	[ -f "$xfail" ] || xfail=/dev/null
-	XFAIL=$xfail "$TOP/scripts/report.sh" "$out" series || return 99
-	"$TOP/scripts/summary.sh" "$(basename "$case")=$out/counts"
+	# The recorded consoles' rows stay out of the run's results file.
+	RUN_RESULTS=$out/run.tsv XFAIL=$xfail "$TOP/scripts/report.sh" "$out" series || return 99
+	RUN_RESULTS=$out/run.tsv "$TOP/scripts/summary.sh" "$(basename "$case")=$out/counts"
 }
 
 # base/ as the "base" commit of a new repository, then the real

@@ -4,7 +4,7 @@
 # 'make check' to that architecture. Everything generated goes to build/.
 
 .PHONY: run check check-full regressions mutants prefixes tree export mbox gate config guest shell exec base \
-	bench harness-test clean
+	bench harness-test clean help
 
 run:			## main job: series kernel built, booted, tested; summary
 	@scripts/run.sh
@@ -60,3 +60,6 @@ harness-test:		## the harness's own tests: recorded consoles, patch and package 
 
 clean:			## everything generated (ccache is kept)
 	rm -rf build
+
+help:			## these targets; scripts/NAME.sh --help says what each script does and reads
+	@awk -F':[^#]*## ' '/^[a-z-]+:.*## / { printf "  %-13s %s\n", $$1, $$2 }' $(firstword $(MAKEFILE_LIST))

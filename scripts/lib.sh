@@ -19,6 +19,22 @@
 
 set -euo pipefail
 
+# -h or --help, given to any script: its opening comment (what it does, its
+# arguments and the variables it reads), and nothing run. The scripts
+# source this file before they do anything else.
+script_help() {
+	awk 'NR == 1 && /^#!/ { next }
+	     /^# SPDX-License-Identifier/ { next }
+	     /^#/ { sub(/^# ?/, ""); print; next }
+	     { exit }' "$1"
+}
+case ${1-} in
+-h|--help)
+	script_help "$0"
+	exit 0
+	;;
+esac
+
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 ARCH=${ARCH:-x86_64}

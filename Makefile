@@ -4,7 +4,7 @@
 # 'make check' to that architecture. Everything generated goes to build/.
 
 .PHONY: run check check-full regressions mutants prefixes tree export mbox gate config guest shell exec base \
-	bench harness-test clean help
+	bench harness-test clean help static
 
 run:			## main job: series kernel built, booted, tested; summary
 	@scripts/run.sh
@@ -17,6 +17,9 @@ check-full:		## full tier: full gate, debug kernel, every negative control, mm r
 
 regressions:		## mm selftests + KUnit suites, base vs series, multi-gen LRU (x86_64, arm64)
 	@scripts/regressions.sh
+
+static:			## W=1, sparse, coccicheck at every patch on the series' objects, base vs series: table
+	@scripts/deps.sh static && scripts/tree.sh && scripts/static.sh
 
 mutants:		## one negative control per behavioural patch (tests/mutants): table
 	@scripts/mutants.sh

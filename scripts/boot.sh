@@ -379,6 +379,8 @@ dry_run()
 main()
 {
 	local owner
+	[ -n "$ARCH_QEMU" ] ||
+		die "ARCH=$ARCH is built, not booted (scripts/arch/$ARCH.sh has no QEMU): scripts/coverage.sh builds it"
 	check_knobs
 	image=$(kernel_out "$kernel")/$ARCH_IMAGE
 	[ "${DRY_RUN:-0}" = 0 ] || { dry_run; return 0; }

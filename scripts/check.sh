@@ -178,6 +178,18 @@ regressions()
 	done <"$list"
 }
 
+# The full tier's static checks (scripts/static.sh: W=1, sparse and
+# coccicheck at every patch, x86_64): a row of the summary, a check
+# passed when no patch adds a finding of it over the base; no counts (the
+# script stopped) is a failure.
+static_checks()
+{
+	local a=${arches%% *} label=static
+	[ "$BASE" = 6.12 ] || label=$BASE:static
+	step "$BASE: static checks" env ARCH="$a" "$TOP/scripts/static.sh" || true
+	counts+=("$label=$BUILD/results/static-$BASE_TAG$a/counts")
+}
+
 # One base's part of the run: its tree, reverts, gate, mbox and kernels.
 # Runs in a subshell with the base's variables (in_base); the counts go to
 # the file $1, one ARCH/KERNEL=COUNTS per line, for main()'s summary.
@@ -189,6 +201,7 @@ run_base()
 	# The gate builds for the first architecture of the run.
 	must "$BASE: gate" env ARCH="${arches%% *}" "$TOP/scripts/gate.sh" "$gate"
 	must "$BASE: mbox check" "$TOP/scripts/mbox.sh" check
+	[ "$TIER" != full ] || static_checks
 	for a in $arches; do
 		run_arch "$a" $(kernels_of "$a")
 	done
@@ -242,6 +255,7 @@ dry_run_base()
 	echo "+ scripts/tree.sh"
 	echo "+ ARCH=${arches%% *} scripts/gate.sh $gate"
 	echo "+ scripts/mbox.sh check"
+	[ "$TIER" != full ] || echo "+ ARCH=${arches%% *} scripts/static.sh"
 	for a in $arches; do
 		echo "+ ARCH=$a scripts/guest.sh"
 		for k in $(kernels_of "$a"); do
@@ -285,6 +299,7 @@ main()
 	for a in $arches; do
 		must "$a packages" env ARCH="$a" "$TOP/scripts/deps.sh"
 	done
+	[ "$TIER" != full ] || must "static check packages" "$TOP/scripts/deps.sh" static
 	# The harness's self-tests are recorded on the 6.12 layout and take
 	# kunit.py from its tree (tests/harness/run.sh), whatever the bases.
 	must "6.12: make tree" env BASE=6.12 "$TOP/scripts/tree.sh"

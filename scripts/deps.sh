@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # Install what the harness needs with apt-get, only when something is
 # missing, and say clearly what could not be had. deps.sh mm: also what
-# the mm selftests guest of scripts/regressions.sh needs.
+# the mm selftests guest of scripts/regressions.sh needs; deps.sh static:
+# also the checkers of scripts/static.sh (sparse, coccinelle).
 . "$(dirname "$0")/lib.sh"
 
 GROUP=${1:-}
-case $GROUP in ''|mm) ;; *) die "usage: deps.sh [mm]" ;; esac
+case $GROUP in ''|mm|static) ;; *) die "usage: deps.sh [mm|static]" ;; esac
 
 # package:command-or-file pairs; the second field proves the package is there.
 # The architecture's own (QEMU, cross compiler) are ARCH_PKGS of
@@ -46,6 +47,12 @@ mm_pkgs=(
 	liburing-dev:/usr/lib/x86_64-linux-gnu/liburing.a
 )
 
+# The static checks of scripts/static.sh (make static, make check-full).
+static_pkgs=(
+	sparse:sparse
+	coccinelle:spatch
+)
+
 have()
 {
 	case $1 in
@@ -64,6 +71,7 @@ pkg_pairs()
 	else
 		echo "${common_pkgs[@]}" "${ARCH_PKGS[@]}"
 		[ "$GROUP" != mm ] || echo "${mm_pkgs[@]}"
+		[ "$GROUP" != static ] || echo "${static_pkgs[@]}"
 	fi
 }
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, List, Optional
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TIERS = ('check', 'full', 'regressions', 'bench', 'mutants')
+TIERS = ('check', 'full', 'regressions', 'bench', 'mutants', 'coverage')
 TREE_RE = re.compile(r'^(series|base|revert-[0-9]+(-[0-9]+)*|prefix-[0-9]+)$')
 
 
@@ -119,7 +119,7 @@ def load(path: str) -> Table:
 def add_select(p: argparse.ArgumentParser, required: bool) -> None:
 	p.add_argument('--base', required=required, help='scripts/base/BASE.sh (6.12, mainline, 6.1)')
 	p.add_argument('--tier', required=required, help='one of ' + ', '.join(TIERS))
-	p.add_argument('--arch', required=required, help='x86_64 or arm64 (scripts/arch/)')
+	p.add_argument('--arch', required=required, help='an architecture of scripts/arch/ (x86_64, arm64; built only: i386, arm, riscv)')
 
 
 def main(argv: List[str]) -> int:

@@ -332,6 +332,10 @@ arch_load()
 {
 	local file=$TOP/scripts/arch/$ARCH.sh
 	[ -f "$file" ] || die "unknown ARCH=$ARCH: scripts/arch/ has $(cd "$TOP/scripts/arch" && echo *.sh)"
+	# What an architecture that is built, not booted, leaves unset.
+	ARCH_QEMU= ARCH_CONSOLE= ARCH_BUSYBOX= ARCH_BUSYBOX_DEB=
+	ARCH_CMDLINE=() ARCH_PKGS=()
+	arch_qemu_args() { ARCH_QEMU_ARGS=(); }
 	. "$file"
 }
 arch_load

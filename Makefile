@@ -4,7 +4,7 @@
 # 'make check' to that architecture. Everything generated goes to build/.
 
 .PHONY: run check check-full regressions mutants prefixes tree export mbox gate config guest shell exec base \
-	bench harness-test clean help static
+	bench harness-test clean help static coverage bots
 
 run:			## main job: series kernel built, booted, tested; summary
 	@scripts/run.sh
@@ -20,6 +20,12 @@ regressions:		## mm selftests + KUnit suites, base vs series, multi-gen LRU (x86
 
 static:			## W=1, sparse, coccicheck at every patch on the series' objects, base vs series: table
 	@scripts/deps.sh static && scripts/tree.sh && scripts/static.sh
+
+coverage:		## other configurations and architectures (config/kernels' coverage rows) built at every patch: table
+	@scripts/tree.sh && scripts/coverage.sh
+
+bots:			## what the bots would find, both bases: make static and make coverage, one table
+	@scripts/bots.sh
 
 mutants:		## one negative control per behavioural patch (tests/mutants): table
 	@scripts/mutants.sh

@@ -57,18 +57,6 @@ kernels_of()
 	echo "${!var:-$(tier_kernels "$1")}"
 }
 
-# in_base BASE CMD...: CMD with BASE's variables (scripts/base/BASE.sh).
-in_base()
-{
-	local b=$1
-	shift
-	(
-		BASE=$b
-		base_load
-		"$@"
-	)
-}
-
 STAGE="start"
 interrupted()
 {
@@ -178,18 +166,6 @@ regressions()
 	done <"$list"
 }
 
-# The full tier's static checks (scripts/static.sh: W=1, sparse and
-# coccicheck at every patch, x86_64): a row of the summary, a check
-# passed when no patch adds a finding of it over the base; no counts (the
-# script stopped) is a failure.
-static_checks()
-{
-	local a=${arches%% *} label=static
-	[ "$BASE" = 6.12 ] || label=$BASE:static
-	step "$BASE: static checks" env ARCH="$a" "$TOP/scripts/static.sh" || true
-	counts+=("$label=$BUILD/results/static-$BASE_TAG$a/counts")
-}
-
 # One base's part of the run: its tree, reverts, gate, mbox and kernels.
 # Runs in a subshell with the base's variables (in_base); the counts go to
 # the file $1, one ARCH/KERNEL=COUNTS per line, for main()'s summary.
@@ -201,7 +177,6 @@ run_base()
 	# The gate builds for the first architecture of the run.
 	must "$BASE: gate" env ARCH="${arches%% *}" "$TOP/scripts/gate.sh" "$gate"
 	must "$BASE: mbox check" "$TOP/scripts/mbox.sh" check
-	[ "$TIER" != full ] || static_checks
 	for a in $arches; do
 		run_arch "$a" $(kernels_of "$a")
 	done
@@ -255,7 +230,6 @@ dry_run_base()
 	echo "+ scripts/tree.sh"
 	echo "+ ARCH=${arches%% *} scripts/gate.sh $gate"
 	echo "+ scripts/mbox.sh check"
-	[ "$TIER" != full ] || echo "+ ARCH=${arches%% *} scripts/static.sh"
 	for a in $arches; do
 		echo "+ ARCH=$a scripts/guest.sh"
 		for k in $(kernels_of "$a"); do
@@ -299,7 +273,6 @@ main()
 	for a in $arches; do
 		must "$a packages" env ARCH="$a" "$TOP/scripts/deps.sh"
 	done
-	[ "$TIER" != full ] || must "static check packages" "$TOP/scripts/deps.sh" static
 	# The harness's self-tests are recorded on the 6.12 layout and take
 	# kunit.py from its tree (tests/harness/run.sh), whatever the bases.
 	must "6.12: make tree" env BASE=6.12 "$TOP/scripts/tree.sh"
@@ -320,6 +293,9 @@ main()
 	case " $bases /$arches" in
 	*" 6.12 "*/*x86_64*arm64*|*" 6.12 "*/*arm64*x86_64*) [ "$TIER" != full ] || regressions ;;
 	esac
+	# What the bots would find (W=1, sparse, coccicheck, other
+	# configurations) is a target of its own: an hour or more.
+	[ "$TIER" != full ] || stage "not in this run: make bots (scripts/bots.sh), the static checks and the build coverage of both series"
 	STAGE="summary"
 	# exec: the summary line is the last thing the run prints.
 	exec "$TOP/scripts/summary.sh" "${counts[@]}"

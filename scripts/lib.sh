@@ -99,6 +99,18 @@ base_load()
 	SRC=$BUILD/linux${BASE_TAG:+-${BASE_TAG%-}}
 	PATCHES=$BASE_PATCHES
 }
+
+# in_base BASE CMD...: CMD with BASE's variables (scripts/base/BASE.sh).
+in_base()
+{
+	local b=$1
+	shift
+	(
+		BASE=$b
+		base_load
+		"$@"
+	)
+}
 base_load
 
 mkdir -p "$LOGS"

@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# bots.sh (make bots; make check-full names it): what the bots that read
+# linux-mm would find, for each base's series (BASES, "6.12 mainline" by
+# default), base against series:
+#   static     scripts/static.sh: W=1, sparse and coccicheck at every
+#              patch, on the objects of the C files the series changes
+#   coverage   scripts/coverage.sh: the coverage rows of config/kernels
+#              (other configurations and architectures), built at every
+#              patch
+# Then one table, check by configuration, and the summary line "N passed,
+# N failed, N skipped" (a check or configuration is one test). Each base's
+# tree is made first (scripts/tree.sh). With a warm ccache about 10 min
+# of static checks for mainline and 60 for 6.12, plus the coverage
+# builds (6-13 min per configuration cold, 1-3 warm).
+given_base=${BASE:-}
+. "$(dirname "$0")/lib.sh"
+
+# One base: its tree, the static checks and the coverage builds; their
+# tables into the combined one, their counts into the summary.
+run_base()
+{
+	local label=$BASE
+	"$TOP/scripts/tree.sh" || { echo "$label: tree=/nonexistent" >>"$COUNTS"; return 0; }
+	env ARCH=x86_64 "$TOP/scripts/static.sh" || true
+	echo "$label: static=$BUILD/results/static-${BASE_TAG}x86_64/counts" >>"$COUNTS"
+	"$TOP/scripts/coverage.sh" || true
+	echo "$label: coverage=$BUILD/results/coverage-${BASE_TAG}counts" >>"$COUNTS"
+	{
+		echo "== $BASE"
+		cat "$BUILD/results/static-${BASE_TAG}x86_64/table.txt" 2>/dev/null ||
+			echo "static checks: stopped (log: $LOGS/static-${BASE_TAG}x86_64.log)"
+		cat "$BUILD/results/coverage-${BASE_TAG}table.txt" 2>/dev/null ||
+			echo "build coverage: stopped"
+	} >>"$TABLE"
+}
+
+main()
+{
+	local b bases line counts=()
+	bases=${BASES:-${given_base:-6.12 mainline}}
+	if [ "${DRY_RUN:-0}" != 0 ]; then
+		for b in $bases; do
+			echo "## base $b"
+			echo "+ scripts/tree.sh"
+			echo "+ ARCH=x86_64 scripts/static.sh"
+			in_base "$b" "$TOP/scripts/coverage.sh"
+		done
+		return 0
+	fi
+	"$TOP/scripts/deps.sh" static
+	TABLE=$BUILD/results/bots-table.txt
+	COUNTS=$LOGS/bots.counts
+	mkdir -p "$BUILD/results" "$LOGS"
+	: >"$TABLE"
+	: >"$COUNTS"
+	for b in $bases; do
+		in_base "$b" run_base
+	done
+	echo
+	echo "what the bots would find, base against series ($TABLE):"
+	cat "$TABLE"
+	while IFS= read -r line; do
+		counts+=("$line")
+	done <"$COUNTS"
+	exec "$TOP/scripts/summary.sh" "${counts[@]}"
+}
+
+main "$@"

@@ -8,6 +8,12 @@
 #   coverage   scripts/coverage.sh: the coverage rows of config/kernels
 #              (other configurations and architectures), built at every
 #              patch
+#   sanitizers the sanitizers rows of config/kernels (KCSAN, kmemleak),
+#              booted with the tests and STRESS_SECONDS (60) of each race
+#              stress: a series kernel counts as any kernel of make check
+#              (a report is a splat, a failure); a base kernel is the
+#              reference, its verdict left out of the summary and its
+#              reports listed in the table
 # Then one table, check by configuration, and the summary line "N passed,
 # N failed, N skipped" (a check or configuration is one test). Each base's
 # tree is made first (scripts/tree.sh). With a warm ccache about 10 min
@@ -26,18 +32,47 @@ run_base()
 	echo "$label: static=$BUILD/results/static-${BASE_TAG}x86_64/counts" >>"$COUNTS"
 	"$TOP/scripts/coverage.sh" || true
 	echo "$label: coverage=$BUILD/results/coverage-${BASE_TAG}counts" >>"$COUNTS"
+	sanitizers
 	{
 		echo "== $BASE"
 		cat "$BUILD/results/static-${BASE_TAG}x86_64/table.txt" 2>/dev/null ||
 			echo "static checks: stopped (log: $LOGS/static-${BASE_TAG}x86_64.log)"
 		cat "$BUILD/results/coverage-${BASE_TAG}table.txt" 2>/dev/null ||
 			echo "build coverage: stopped"
+		cat "$LOGS/sanitizers-$BASE_TAG.table" 2>/dev/null
 	} >>"$TABLE"
+}
+
+# The sanitizer kernels of the base: booted and judged as in make check;
+# the table gets each kernel's counts and the reports (splat signatures)
+# on its console.
+sanitizers()
+{
+	local a=x86_64 k res reports tab=$LOGS/sanitizers-$BASE_TAG.table
+	printf '%-26s %s\n' "sanitizers ($a)" "passed failed skipped xfail; reports" >"$tab"
+	[ -n "$(table_kernels sanitizers "$a")" ] || return 0
+	if ! env ARCH="$a" "$TOP/scripts/guest.sh"; then
+		echo "$BASE: sanitizers guest=/nonexistent" >>"$COUNTS"
+		return 0
+	fi
+	for k in $(table_kernels sanitizers "$a"); do
+		res=$(ARCH=$a results_dir "$k")
+		rm -f "$res/counts"
+		env ARCH="$a" STRESS_SECONDS="${STRESS_SECONDS:-60}" "$TOP/scripts/kernel.sh" "$k" || true
+		case $(kernel_tree "$k") in
+		base) ;;
+		*) echo "$BASE: $a/$k=$res/counts" >>"$COUNTS" ;;
+		esac
+		reports=$(grep -o '^harness:kernel-splat:[^	]*' "$res/results.tsv" 2>/dev/null |
+			sed 's/^harness:kernel-splat://' | sort -u | tr '\n' ' ')
+		printf '%-26s %s; %s\n' "$k" "$(cat "$res/counts" 2>/dev/null || echo "no results")" \
+			"${reports:-none}" >>"$tab"
+	done
 }
 
 main()
 {
-	local b bases line counts=()
+	local b bases line k counts=()
 	bases=${BASES:-${given_base:-6.12 mainline}}
 	if [ "${DRY_RUN:-0}" != 0 ]; then
 		for b in $bases; do
@@ -45,6 +80,9 @@ main()
 			echo "+ scripts/tree.sh"
 			echo "+ ARCH=x86_64 scripts/static.sh"
 			in_base "$b" "$TOP/scripts/coverage.sh"
+			for k in $(in_base "$b" table_kernels sanitizers x86_64); do
+				echo "+ ARCH=x86_64 STRESS_SECONDS=${STRESS_SECONDS:-60} scripts/kernel.sh $k"
+			done
 		done
 		return 0
 	fi

@@ -136,6 +136,8 @@ cpio_list()
 	for prog in $(test_programs); do
 		echo "file /bin/$prog $GUEST/bin/$prog 755 0 0"
 	done
+	# guest/init runs it after the tests on a kernel with kmemleak.
+	echo "file /bin/kmemleak $TOP/guest/bin/kmemleak 755 0 0"
 	[ $KSELFTESTS = 1 ] || return 0
 	echo "file /bin/bash /bin/bash-static 755 0 0"
 	# What the selftests' scripts call and busybox lacks (pgrep), or has

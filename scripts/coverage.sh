@@ -63,14 +63,14 @@ main()
 				"$TOP/scripts/static.sh" || rc=$?
 			case $rc in 129|130|143) exit "$rc" ;; esac
 			if [ $rc = 0 ]; then
-				row=$(awk '$1 == "build" { printf "%6s %8s %8s %20s", $2, $3, $4, $5 }' "$out/table.txt")
+				row=$(awk '$1 == "build" { printf "%6s %8s %8s %8s %20s", $2, $3, $4, $5, $6 }' "$out/table.txt")
 			elif [ -f "$out/table.txt" ]; then
-				row=$(awk '$1 == "build" { printf "%6s %8s %8s %20s", $2, $3, $4, $5 }' "$out/table.txt")
+				row=$(awk '$1 == "build" { printf "%6s %8s %8s %8s %20s", $2, $3, $4, $5, $6 }' "$out/table.txt")
 				bad=$((bad + 1))
 			else
 				# static.sh stopped before its table: the image of the last
 				# patch (or the base's objects) did not build.
-				row=$(printf '%6s %8s %8s %20s' - - - "does not build")
+				row=$(printf '%6s %8s %8s %8s %20s' - - - - "does not build")
 				bad=$((bad + 1))
 			fi
 			rows+=("$(printf '%-8s %-26s %s  (%ss)' "$a" "$k" "$row" $(( $(date +%s) - t )))")
@@ -78,7 +78,7 @@ main()
 	done
 	{
 		echo "build coverage, $BASE ($(base_version 2>/dev/null || echo "?")), $(series_patches | wc -l) patches: warnings and errors of the series' objects, base vs series"
-		printf '%-8s %-26s %6s %8s %8s %20s\n' arch kernel base series new "patches adding some"
+		printf '%-8s %-26s %6s %8s %8s %8s %20s\n' arch kernel base series new allowed "patches adding some"
 		printf '%s\n' "${rows[@]}"
 	} | tee "$TABLE"
 	echo "$(( ${#rows[@]} - bad )) $bad 0 0" >"$BUILD/results/coverage-${BASE_TAG}counts"

@@ -13,7 +13,11 @@
 # A finding is a "warning:" or "error:" line with its line and column
 # dropped. A patch fails when any of these lines shows up more often than
 # at the base (in a file the series adds, any finding is new); the run
-# then exits 1, naming the patch and the lines.
+# then exits 1, naming the patch and the lines. A new finding that the
+# base's allow list (tests/static-allow, tests/static-allow-mainline, ...)
+# names, as "CHECK FINDING" after comment lines that say why, is counted
+# apart; an entry that the last patch does not show fails the run, so
+# that the list cannot rot.
 #
 # The headers the series changes are checked through the objects that
 # include them (W=1 and sparse); coccicheck reads the C files alone, as it
@@ -40,6 +44,8 @@ OUTDIR=${STATIC_OUT:-$BUILD/results/static-$BASE_TAG$ARCH}
 CACHE=$BUILD/static-cache
 LOG=$LOGS/$(basename "$OUTDIR").log
 OBJECTS=()
+# The base's allow list: beside its xfail list (BASE_XFAIL).
+ALLOW=$(dirname "$BASE_XFAIL")/$(basename "$BASE_XFAIL" | sed 's/^xfail/static-allow/')
 
 # check_label CHECK: the name the table prints.
 check_label()
@@ -227,6 +233,13 @@ all_findings()
 	return 0
 }
 
+# allowed CHECK: the findings of CHECK that the allow list names.
+allowed()
+{
+	[ -f "$ALLOW" ] || return 0
+	sed -n "s/^$1 //p" "$ALLOW" | sort
+}
+
 # new_findings BASEFILE NOWFILE: the lines NOWFILE has more often than
 # BASEFILE.
 new_findings()
@@ -295,7 +308,9 @@ main()
 			echo "$patch"
 			for c in $CHECKS; do
 				all_findings "$c" >"$OUTDIR/now.$c"
-				new_findings "$OUTDIR/base.$c" "$OUTDIR/now.$c" >"$OUTDIR/new.$c"
+				new_findings "$OUTDIR/base.$c" "$OUTDIR/now.$c" >"$OUTDIR/new-all.$c"
+				allowed "$c" >"$OUTDIR/allow.$c"
+				new_findings "$OUTDIR/allow.$c" "$OUTDIR/new-all.$c" >"$OUTDIR/new.$c"
 				if [ -s "$OUTDIR/new.$c" ]; then
 					total_new[$c]=$(( ${total_new[$c]:-0} + 1 ))
 					echo "new $(check_label "$c") findings:"
@@ -314,21 +329,33 @@ main()
 	done
 	back_to_series
 
+	# Allow-list entries the last patch does not show.
+	local stale=0 line
+	for c in $CHECKS; do
+		while IFS= read -r line; do
+			grep -qxF -- "$line" "$OUTDIR/new-all.$c" || {
+				echo "static: $ALLOW: '$c $line' is not a new finding at the last patch: remove it" >&2
+				stale=$((stale + 1))
+			}
+		done < <(allowed "$c")
+	done
+	[ "$stale" = 0 ] || bad=$((bad + 1))
+
 	{
 		echo "static checks ($KERNEL), $BASE ($(base_version 2>/dev/null || echo "?")), $ARCH, $n patches"
 		echo "objects: ${OBJECTS[*]}"
-		printf '%-12s %6s %8s %8s %20s\n' check base series new "patches adding some"
+		printf '%-12s %6s %8s %8s %8s %20s\n' check base series new allowed "patches adding some"
 		for c in $CHECKS; do
-			printf '%-12s %6s %8s %8s %20s\n' "$(check_label "$c")" \
+			printf '%-12s %6s %8s %8s %8s %20s\n' "$(check_label "$c")" \
 				"$(wc -l <"$OUTDIR/base.$c")" "$(wc -l <"$OUTDIR/now.$c")" \
-				"$(wc -l <"$OUTDIR/new.$c")" "${total_new[$c]:-0}"
+				"$(wc -l <"$OUTDIR/new.$c")" "$(allowed "$c" | wc -l)" "${total_new[$c]:-0}"
 		done
 	} | tee "$OUTDIR/table.txt"
 	# make check-full's summary row: a check passes when no patch adds a
 	# finding of it.
 	local passed=0 failed=0
 	for c in $CHECKS; do
-		if [ "${total_new[$c]:-0}" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+		if [ "${total_new[$c]:-0}" = 0 ] && [ "$stale" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 	done
 	echo "$passed $failed 0 0" >"$OUTDIR/counts"
 	[ "$bad" = 0 ] || die "static: new findings at $bad of $n patches (above; $OUTDIR)"

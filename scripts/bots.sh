@@ -63,7 +63,7 @@ sanitizers()
 		base) ;;
 		*) echo "$BASE: $a/$k=$res/counts" >>"$COUNTS" ;;
 		esac
-		reports=$(grep -o '^harness:kernel-splat:[^	]*' "$res/results.tsv" 2>/dev/null |
+		reports=$({ grep -o '^harness:kernel-splat:[^	]*' "$res/results.tsv" 2>/dev/null || true; } |
 			sed 's/^harness:kernel-splat://' | sort -u | tr '\n' ' ')
 		printf '%-26s %s; %s\n' "$k" "$(cat "$res/counts" 2>/dev/null || echo "no results")" \
 			"${reports:-none}" >>"$tab"

@@ -18,6 +18,9 @@ res=$(realpath "${1:?usage: report.sh RESULTS_DIR KERNEL}")
 kernel=${2:?usage: report.sh RESULTS_DIR KERNEL}
 KUNIT_PY=${KUNIT_PY:-$SRC/tools/testing/kunit/kunit.py}
 XFAIL=${XFAIL:-$BASE_XFAIL}
+# Known bugs of the base that a run may hit, beside the xfail list
+# (tests/known-splats for tests/xfail): see filter_known_splats.
+KNOWN=${KNOWN:-$(dirname "$XFAIL")/$(basename "$XFAIL" | sed 's/^xfail/known-splats/')}
 
 # Kernel messages that mean something went wrong, whatever the tests said.
 SPLAT_RE='BUG:|WARNING:|Oops|KASAN|UBSAN|kernel BUG at|Kernel panic|general protection fault'
@@ -74,7 +77,7 @@ parse_tap()
 remove_outputs()
 {
 	rm -f "$res/console.txt" "$res"/kunit.tap* "$res"/ksft-* "$res/results.tsv" \
-		"$res/counts" "$res/splats.txt" "$res/run-id"
+		"$res/counts" "$res/splats.txt" "$res/known-splats.txt" "$res/run-id"
 }
 
 # The console with CRs dropped; KUnit's part is what precedes /init.
@@ -162,7 +165,9 @@ raw_results()
 	[ -f "$res/timeout" ] && echo -e "harness:guest-timeout-$(cat "$res/timeout")s\tFAIL"
 	grep -q '^@@ harness-init' "$res/console.txt" || echo -e "harness:guest-did-not-reach-init\tFAIL"
 	grep -q '^@@ harness-done' "$res/console.txt" || echo -e "harness:guest-did-not-finish\tFAIL"
-	grep -En "$KERNEL_LINE_RE.*($SPLAT_RE)" "$res/console.txt" >"$res/splats.txt" &&
+	grep -En "$KERNEL_LINE_RE.*($SPLAT_RE)" "$res/console.txt" >"$res/splats.txt" || true
+	filter_known_splats
+	[ -s "$res/splats.txt" ] &&
 		splat_signatures <"$res/splats.txt" | sort -u |
 		sed 's/^/harness:kernel-splat:/; s/$/\tFAIL/'
 	return 0
@@ -216,6 +221,51 @@ splat_signatures()
 			else { print s; headers++ }
 		}
 		END { if (!headers) for (s in followers) print s }'
+}
+
+# filter_known_splats: take out of splats.txt, into known-splats.txt, each
+# splat that the base's known-splats list names: a bug of the base kernel
+# that is not the series', that a run hits only by chance (a race), and so
+# cannot be a strict tests/xfail entry. An entry is
+#   KERNEL SIGNATURE FUNCTION CALLERS REASON
+# KERNEL as in tests/xfail, or "*" for every kernel of the base; the
+# splat's signature (splat_signatures); the function its first line names
+# ("... at mm/huge_memory.c:3840 deferred_split_folio+0x25c/0x26c"); and
+# CALLERS, an extended regex of which one function must be in its stack
+# trace, before its "---[ end trace" line. The same splat from any other
+# caller, or without an end, stays a failure.
+filter_known_splats()
+{
+	local line n end sig kern esig func callers reason block
+	: >"$res/known-splats.txt"
+	[ -s "$res/splats.txt" ] && [ -s "$KNOWN" ] || return 0
+	local -a blocks=()
+	while IFS= read -r line; do
+		n=${line%%:*}
+		sig=$(splat_signatures <<<"$line")
+		# Only a splat's first line opens a block.
+		case $sig in ''|Call-[Tt]race|Oops|Kernel-panic|Internal-error) continue ;; esac
+		while read -r kern esig func callers reason; do
+			case $kern in '#'*|'') continue ;; esac
+			[ "$kern" = '*' ] || [ "$kern" = "$kernel" ] || [ "$kern" = "$ARCH/$kernel" ] || continue
+			[ "$sig" = "$esig" ] || continue
+			[[ $line == *" $func+"* ]] || continue
+			end=$(awk -v n="$n" 'NR > n && /---\[ end trace/ { print NR; exit } NR > n + 200 { exit }' \
+				"$res/console.txt")
+			[ -n "$end" ] || continue
+			sed -n "${n},${end}p" "$res/console.txt" |
+				grep -Eq "(^|[^A-Za-z0-9_])($callers)\+0x" || continue
+			blocks+=("$n $end")
+			echo "${line#*:}	$reason" >>"$res/known-splats.txt"
+			break
+		done <"$KNOWN"
+	done <"$res/splats.txt"
+	[ ${#blocks[@]} -gt 0 ] || return 0
+	for block in "${blocks[@]}"; do
+		awk -F: -v from="${block% *}" -v to="${block#* }" '$1 < from || $1 > to' \
+			"$res/splats.txt" >"$res/splats.txt.tmp"
+		mv "$res/splats.txt.tmp" "$res/splats.txt"
+	done
 }
 
 # Strict xfail: listed + FAIL -> XFAIL; listed + anything else -> failed,
@@ -296,7 +346,7 @@ stress_figures()
 		name=${tap##*/ksft-}
 		name=${name%.tap}
 		line=$(grep -E '^# seed=[0-9]+ seconds=' "$tap" | tail -n 1) || continue
-		echo "$name: ${line#\# }$(grep -h '^# memcg ' "$tap" | sed 's/^# memcg/;/' || true) splats=$(wc -l <"$res/splats.txt")"
+		echo "$name: ${line#\# }$(grep -h '^# memcg ' "$tap" | sed 's/^# memcg/;/' || true) splats=$(wc -l <"$res/splats.txt")$([ ! -s "$res/known-splats.txt" ] || echo " known=$(wc -l <"$res/known-splats.txt")")"
 		# What went wrong, where a CI log is all there is to read.
 		grep -E '^# (MISMATCH|error: )' "$tap" | head -n 8 | sed 's/^# /  /' || true
 	done
@@ -318,6 +368,13 @@ show_splat()
 		"$src/scripts/decode_stacktrace.sh" "$out/vmlinux" "$src" "$res/console.txt"
 }
 
+# The known bugs of the base that this run hit: not failures, but said.
+show_known_splats()
+{
+	echo "known bug of the base, not counted as a failure (${KNOWN#"$TOP"/}):"
+	sed 's/^/  /; s/\t/\n    why: /' "$res/known-splats.txt"
+}
+
 main()
 {
 	remove_outputs
@@ -329,6 +386,7 @@ main()
 		'{ print run, base, arch, k, $1, $2 }' "$res/results.tsv" >>"$(run_results)"
 	stress_figures
 	[ ! -s "$res/filters" ] || echo "filtered run ($(paste -sd' ' "$res/filters")): tests/xfail entries that did not run are not checked"
+	[ ! -s "$res/known-splats.txt" ] || show_known_splats
 	[ ! -s "$res/splats.txt" ] || show_splat
 	# A hang says nothing on the console: say it here, in one line.
 	[ -f "$res/timeout" ] && echo "guest hung: killed after $(cat "$res/timeout")s (GUEST_TIMEOUT), console: $res/console.txt"

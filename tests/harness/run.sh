@@ -3,7 +3,8 @@
 # The harness's own tests: how it fails, on recorded inputs, in seconds.
 # Each tests/harness/cases/NAME/ is one of
 #   console.log   scripts/report.sh on a recorded console ("timeout" for a
-#                 guest that was killed, "xfail" for an xfail list, results/
+#                 guest that was killed, "xfail" for an xfail list,
+#                 "known-splats" for a list of known bugs of the base, results/
 #                 for files that boot.sh or an earlier run left in the
 #                 results directory; reported as kernel "series"), then
 #                 scripts/summary.sh on its counts; results.tsv and counts
@@ -33,14 +34,16 @@ CASES=$TOP/tests/harness/cases
 # summary.sh's exit status is the verdict.
 run_report()
 {
-	local case=$1 out=$2 xfail
+	local case=$1 out=$2 xfail known
 	cp "$case/console.log" "$out/"
 	[ ! -f "$case/timeout" ] || cp "$case/timeout" "$out/"
 	[ ! -d "$case/results" ] || cp -r "$case/results/." "$out/"
 	xfail=$case/xfail
 	[ -f "$xfail" ] || xfail=/dev/null
+	known=$case/known-splats
+	[ -f "$known" ] || known=/dev/null
 	# The recorded consoles' rows stay out of the run's results file.
-	RUN_RESULTS=$out/run.tsv XFAIL=$xfail "$TOP/scripts/report.sh" "$out" series || return 99
+	RUN_RESULTS=$out/run.tsv XFAIL=$xfail KNOWN=$known "$TOP/scripts/report.sh" "$out" series || return 99
 	RUN_RESULTS=$out/run.tsv "$TOP/scripts/summary.sh" "$(basename "$case")=$out/counts"
 }
 

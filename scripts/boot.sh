@@ -107,6 +107,15 @@ guest_timeout()
 		total=$((total + $(HARNESS_TEST_TIMEOUT=$TEST_TIMEOUT DEX_STRESS_SECONDS=$STRESS_SECONDS \
 			HARNESS_VMTESTS_TIMEOUT=$VMTESTS_TIMEOUT limit_of "$name")))
 	done < <(awk '!/^#/ && NF { print $1 }' "$(guest_list "$list")")
+	# The programs that guest/init adds on kernels of a fragment: the
+	# fault-injected stress, and the leak scan.
+	case $kernel in
+	*+failinject*) total=$((total + $(HARNESS_TEST_TIMEOUT=$TEST_TIMEOUT \
+		DEX_STRESS_SECONDS=$STRESS_SECONDS limit_of failinject))) ;;
+	esac
+	case $kernel in
+	*+kmemleak*) total=$((total + $(HARNESS_TEST_TIMEOUT=$TEST_TIMEOUT limit_of kmemleak))) ;;
+	esac
 	echo "$total"
 }
 

@@ -138,6 +138,8 @@ cpio_list()
 	done
 	# guest/init runs it after the tests on a kernel with kmemleak.
 	echo "file /bin/kmemleak $TOP/guest/bin/kmemleak 755 0 0"
+	# ... and this one before it, on a kernel with fault injection.
+	echo "file /bin/failinject $TOP/guest/bin/failinject 755 0 0"
 	[ $KSELFTESTS = 1 ] || return 0
 	echo "file /bin/bash /bin/bash-static 755 0 0"
 	# What the selftests' scripts call and busybox lacks (pgrep), or has

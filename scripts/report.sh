@@ -233,18 +233,33 @@ splat_signatures()
 # ("... at mm/huge_memory.c:3840 deferred_split_folio+0x25c/0x26c"); and
 # CALLERS, an extended regex of which one function must be in its stack
 # trace, before its "---[ end trace" line. The same splat from any other
-# caller, or without an end, stays a failure.
+# caller, or without an end, stays a failure. On a kernel with fault
+# injection, the allocation failure reports too (below).
 filter_known_splats()
 {
 	local line n end sig kern esig func callers reason block
 	: >"$res/known-splats.txt"
-	[ -s "$res/splats.txt" ] && [ -s "$KNOWN" ] || return 0
+	[ -s "$res/splats.txt" ] || return 0
+	[ -s "$KNOWN" ] || [[ $kernel == *+failinject* ]] || return 0
 	local -a blocks=()
 	while IFS= read -r line; do
 		n=${line%%:*}
 		sig=$(splat_signatures <<<"$line")
+		# On a kernel with fault injection (config/failinject.config),
+		# warn_alloc() reports the allocations it fails ("page
+		# allocation failure", "vmalloc error") with a stack dump: what
+		# the injection is for, not a bug. Its "Call Trace:" goes.
+		if [[ $kernel == *+failinject* && $sig == Call-[Tt]race ]] &&
+		   sed -n "$((n + 1)),$((n + 4))p" "$res/console.txt" | grep -q ' warn_alloc+0x'; then
+			blocks+=("$n $n")
+			echo "$(sed -n "$((n - 4)),$((n - 1))p" "$res/console.txt" |
+				grep -E 'allocation failure|vmalloc error' | tail -n 1)	an allocation that fault injection failed" \
+				>>"$res/known-splats.txt"
+			continue
+		fi
 		# Only a splat's first line opens a block.
 		case $sig in ''|Call-[Tt]race|Oops|Kernel-panic|Internal-error) continue ;; esac
+		[ -s "$KNOWN" ] || continue
 		while read -r kern esig func callers reason; do
 			case $kern in '#'*|'') continue ;; esac
 			[ "$kern" = '*' ] || [ "$kern" = "$kernel" ] || [ "$kern" = "$ARCH/$kernel" ] || continue
@@ -256,7 +271,7 @@ filter_known_splats()
 			sed -n "${n},${end}p" "$res/console.txt" |
 				grep -Eq "(^|[^A-Za-z0-9_])($callers)\+0x" || continue
 			blocks+=("$n $end")
-			echo "${line#*:}	$reason" >>"$res/known-splats.txt"
+			echo "${line#*:}	$reason (${KNOWN#"$TOP"/})" >>"$res/known-splats.txt"
 			break
 		done <"$KNOWN"
 	done <"$res/splats.txt"
@@ -368,10 +383,11 @@ show_splat()
 		"$src/scripts/decode_stacktrace.sh" "$out/vmlinux" "$src" "$res/console.txt"
 }
 
-# The known bugs of the base that this run hit: not failures, but said.
+# The known bugs of the base that this run hit, and the allocation failure
+# reports of fault injection: not failures, but said.
 show_known_splats()
 {
-	echo "known bug of the base, not counted as a failure (${KNOWN#"$TOP"/}):"
+	echo "expected splats, not counted as failures:"
 	sed 's/^/  /; s/\t/\n    why: /' "$res/known-splats.txt"
 }
 

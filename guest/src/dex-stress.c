@@ -48,6 +48,12 @@
  *   -x, DEX_STRESS_EXCLUDE     operations not to run, comma-separated names
  *                              (e.g. migrate,ksm): to tell which one a kernel
  *                              failure needs; their tests are then skipped
+ *   -F, DEX_STRESS_FAIL=1      fault injection: each worker thread sets its
+ *                              /proc/thread-self/make-it-fail as it starts,
+ *                              so that failslab and fail_page_alloc (with
+ *                              task-filter, guest/bin/failinject) fail some
+ *                              of the allocations of the operations, and
+ *                              none of the set-up's
  * The seed fixes each thread's sequence of operations and ranges; the
  * interleaving of threads is up to the scheduler and is not replayed.
  */
@@ -228,6 +234,7 @@ static struct {
 	unsigned long long iterations;
 	int threads;
 	unsigned long mib;
+	bool make_it_fail;
 } cfg = {
 	.seconds = 60,
 	.iterations = 1000000000ULL,
@@ -294,6 +301,24 @@ static __printf(1, 2) void say(const char *fmt, ...)
 		if (__atomic_fetch_add(&S->detail, 1, __ATOMIC_RELAXED) < MAX_DETAIL) \
 			say(fmt, ##__VA_ARGS__);			\
 	} while (0)
+
+/*
+ * mprotect() back to read-write. Under fault injection (-F) it may fail
+ * for memory (a VMA split or merge): the range would stay read-only and
+ * the next CPU write to it would end the run with SIGSEGV, so retry; the
+ * failures are random, so a retry soon gets through.
+ */
+static int mprotect_rw(void *addr, size_t len, int prot)
+{
+	int i, ret;
+
+	for (i = 0; i < 1000; i++) {
+		ret = mprotect(addr, len, prot);
+		if (!ret || errno != ENOMEM || !cfg.make_it_fail)
+			break;
+	}
+	return ret;
+}
 
 /* An unexpected error of @op; in a child it is the fork test's. */
 static void op_error(enum op op, const char *what, int err)
@@ -748,7 +773,7 @@ static void op_exclusive(struct worker *w)
 			op_error(OP_EXCLUSIVE, "mprotect(PROT_READ)", errno);
 		verify("cpu read of read-only device-exclusive",
 		       page_addr(first), first, n);
-		if (mprotect(page_addr(first), n * page_size,
+		if (mprotect_rw(page_addr(first), n * page_size,
 			     PROT_READ | PROT_WRITE))
 			op_error(OP_EXCLUSIVE, "mprotect(PROT_READ|PROT_WRITE)", errno);
 		cpu_write(w, WK_CPU, first, n);
@@ -790,7 +815,7 @@ static void mprotect_flip(unsigned long first, unsigned long n, enum op op)
 	if (mprotect(addr, n * page_size, PROT_READ))
 		op_error(op, "mprotect(PROT_READ)", errno);
 	verify("cpu read while read-only", addr, first, n);
-	if (mprotect(addr, n * page_size, PROT_READ | PROT_WRITE))
+	if (mprotect_rw(addr, n * page_size, PROT_READ | PROT_WRITE))
 		op_error(op, "mprotect(PROT_READ|PROT_WRITE)", errno);
 }
 
@@ -1130,10 +1155,16 @@ static enum op pick_op(struct worker *w)
 	return OP_CPU_READ;
 }
 
+static int write_file(const char *path, const char *s);
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 
+	/* Inherited by the children of fork tests, not by the main thread. */
+	if (cfg.make_it_fail &&
+	    write_file("/proc/thread-self/make-it-fail", "1"))
+		ksft_exit_fail_msg("cannot write /proc/thread-self/make-it-fail (CONFIG_FAULT_INJECTION?)\n");
 	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
 		enum op op = pick_op(w);
 
@@ -1355,9 +1386,10 @@ static void usage(const char *prog)
 {
 	int op;
 
-	printf("usage: %s [-s seconds] [-S seed] [-n iterations] [-t threads] [-m MiB] [-x op,...]\n"
+	printf("usage: %s [-s seconds] [-S seed] [-n iterations] [-t threads] [-m MiB] [-x op,...] [-F]\n"
 	       "environment: DEX_STRESS_SECONDS, DEX_STRESS_SEED, DEX_STRESS_ITERATIONS,\n"
-	       "             DEX_STRESS_THREADS, DEX_STRESS_MB, DEX_STRESS_EXCLUDE\n"
+	       "             DEX_STRESS_THREADS, DEX_STRESS_MB, DEX_STRESS_EXCLUDE,\n"
+	       "             DEX_STRESS_FAIL\n"
 	       "operations:", prog);
 	for (op = 0; op < OP_NR; op++)
 		printf(" %s", op_name[op]);
@@ -1379,10 +1411,11 @@ static void configure(int argc, char **argv)
 	cfg.iterations = env_ull("DEX_STRESS_ITERATIONS", cfg.iterations);
 	cfg.threads = env_ull("DEX_STRESS_THREADS", cfg.threads);
 	cfg.mib = env_ull("DEX_STRESS_MB", cfg.mib);
+	cfg.make_it_fail = env_ull("DEX_STRESS_FAIL", 0);
 	if (getenv("DEX_STRESS_EXCLUDE"))
 		exclude(getenv("DEX_STRESS_EXCLUDE"));
 
-	while ((c = getopt(argc, argv, "s:S:n:t:m:x:h")) != -1) {
+	while ((c = getopt(argc, argv, "s:S:n:t:m:x:Fh")) != -1) {
 		switch (c) {
 		case 's':
 			cfg.seconds = strtoull(optarg, NULL, 0);
@@ -1401,6 +1434,9 @@ static void configure(int argc, char **argv)
 			break;
 		case 'x':
 			exclude(optarg);
+			break;
+		case 'F':
+			cfg.make_it_fail = true;
 			break;
 		default:
 			usage(argv[0]);

@@ -4,9 +4,10 @@
 # Each tests/harness/cases/NAME/ is one of
 #   console.log   scripts/report.sh on a recorded console ("timeout" for a
 #                 guest that was killed, "xfail" for an xfail list,
-#                 "known-splats" for a list of known bugs of the base, results/
-#                 for files that boot.sh or an earlier run left in the
-#                 results directory; reported as kernel "series"), then
+#                 "known-splats" for a list of known bugs of the base,
+#                 "kernel" for the kernel it is reported as ("series"
+#                 without it), results/ for files that boot.sh or an
+#                 earlier run left in the results directory), then
 #                 scripts/summary.sh on its counts; results.tsv and counts
 #                 are the expected results
 #   base/ patches/  tree.sh's apply_patches (lib.sh): git am of patches/
@@ -34,7 +35,7 @@ CASES=$TOP/tests/harness/cases
 # summary.sh's exit status is the verdict.
 run_report()
 {
-	local case=$1 out=$2 xfail known
+	local case=$1 out=$2 xfail known kernel
 	cp "$case/console.log" "$out/"
 	[ ! -f "$case/timeout" ] || cp "$case/timeout" "$out/"
 	[ ! -d "$case/results" ] || cp -r "$case/results/." "$out/"
@@ -43,7 +44,9 @@ run_report()
 	known=$case/known-splats
 	[ -f "$known" ] || known=/dev/null
 	# The recorded consoles' rows stay out of the run's results file.
-	RUN_RESULTS=$out/run.tsv XFAIL=$xfail KNOWN=$known "$TOP/scripts/report.sh" "$out" series || return 99
+	kernel=series
+	[ ! -f "$case/kernel" ] || kernel=$(cat "$case/kernel")
+	RUN_RESULTS=$out/run.tsv XFAIL=$xfail KNOWN=$known "$TOP/scripts/report.sh" "$out" "$kernel" || return 99
 	RUN_RESULTS=$out/run.tsv "$TOP/scripts/summary.sh" "$(basename "$case")=$out/counts"
 }
 

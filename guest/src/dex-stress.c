@@ -53,7 +53,12 @@
  *                              so that failslab and fail_page_alloc (with
  *                              task-filter, guest/bin/failinject) fail some
  *                              of the allocations of the operations, and
- *                              none of the set-up's
+ *                              none of the set-up's; the errors of failed
+ *                              allocations count as clean (op_error()), and
+ *                              a last test checks that no folio lock or
+ *                              reference leaked (final_leak_check())
+ *   DEX_STRESS_PIN_PAGE=1      with -F: that check's control, a page that a
+ *                              pipe keeps a reference to (it must fail)
  * The seed fixes each thread's sequence of operations and ranges; the
  * interleaving of threads is up to the scheduler and is not replayed.
  */
@@ -73,6 +78,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -181,6 +187,7 @@ struct stats {
 	u64 ops;
 	u64 count[OP_NR];
 	u64 errors[OP_NR];
+	u64 injected[OP_NR];	/* -F: clean errors of failed allocations */
 	u64 mismatches;		/* seen in the parent */
 	u64 child_mismatches;	/* seen by forked children in their view */
 	u64 child_ops;
@@ -320,11 +327,22 @@ static int mprotect_rw(void *addr, size_t len, int prot)
 	return ret;
 }
 
-/* An unexpected error of @op; in a child it is the fork test's. */
+/*
+ * An unexpected error of @op; in a child it is the fork test's. Under
+ * fault injection (-F) an allocation that failed ends a system call with
+ * -ENOMEM, or -EFAULT where the kernel could not fault in a user page
+ * (copy_to_user(), hmm_range_fault()), or the -EBUSY and -EAGAIN of what
+ * it could not isolate or lock just then: clean errors, counted apart.
+ */
 static void op_error(enum op op, const char *what, int err)
 {
 	if (in_child)
 		op = OP_FORK;
+	if (cfg.make_it_fail &&
+	    (err == ENOMEM || err == EFAULT || err == EBUSY || err == EAGAIN)) {
+		add(&S->injected[op], 1);
+		return;
+	}
 	add(&S->errors[op], 1);
 	detail("error: %s%s: %s: %s", in_child ? "child " : "", op_name[op],
 	       what, strerror(err));
@@ -1529,6 +1547,79 @@ static u64 errors_of(const enum op *ops, int n)
 	return sum;
 }
 
+/*
+ * Under fault injection (-F), once the workers are done (this thread never
+ * fails an allocation): the error paths must not have leaked a folio lock
+ * or reference. Every page is made device-exclusive and read back: the
+ * restore takes the folio lock, so a leaked one hangs here and the
+ * guest's limit for the program ends the run. Then every page is moved
+ * to another node, a few times over: a folio that keeps an extra
+ * reference or its lock is refused each time (-EAGAIN, -EBUSY). Returns
+ * the pages refused every time, or 0 with fewer than 2 nodes.
+ */
+static u64 final_leak_check(void *bounce)
+{
+	unsigned long first, n, i, chunk = thp_size / page_size, left = 0;
+	void **pages = map_or_die(npages * sizeof(void *), MAP_PRIVATE);
+	int *nodes = map_or_die(npages * sizeof(int), MAP_PRIVATE);
+	int *status = map_or_die(npages * sizeof(int), MAP_PRIVATE);
+	int round, ret;
+
+	for (first = 0; ndevs && first < npages; first += chunk) {
+		n = npages - first < chunk ? npages - first : chunk;
+		ret = dmirror(dev_fd[0], HMM_DMIRROR_EXCLUSIVE, first, n, bounce);
+		if (ret)
+			ksft_print_msg("leak check: HMM_DMIRROR_EXCLUSIVE at page %lu: %s\n",
+				       first, strerror(-ret));
+		verify("leak check, read of device-exclusive", page_addr(first),
+		       first, n);
+	}
+	if (nnodes < 2)
+		return 0;
+	/*
+	 * DEX_STRESS_PIN_PAGE=1, the check's control: a pipe keeps a
+	 * reference to page 0 (vmsplice()), which must be reported. The
+	 * write of the word it holds makes the page a private one.
+	 */
+	if (env_ull("DEX_STRESS_PIN_PAGE", 0)) {
+		struct iovec iov = { .iov_base = page_addr(0), .iov_len = page_size };
+		volatile u64 *word = (volatile u64 *)page_addr(0);
+		int fds[2];
+
+		*word = *word;
+		if (pipe(fds) || vmsplice(fds[1], &iov, 1, 0) < 0)
+			ksft_exit_fail_perror("vmsplice");
+	}
+	for (i = 0; i < npages; i++)
+		pages[i] = page_addr(i);
+	/* Where each page is, then each to another node. */
+	if (syscall(SYS_move_pages, 0, npages, pages, NULL, status, 0) < 0)
+		ksft_exit_fail_perror("move_pages (query)");
+	for (i = 0; i < npages; i++)
+		nodes[i] = status[i] >= 0 ? (status[i] + 1) % nnodes : 0;
+	for (round = 0; round < 5; round++) {
+		if (round)
+			usleep(200000);
+		ret = syscall(SYS_move_pages, 0, npages, pages, nodes, status,
+			      MPOL_MF_MOVE);
+		if (ret < 0)
+			ksft_exit_fail_perror("move_pages");
+		left = 0;
+		for (i = 0; i < npages; i++)
+			if (status[i] == -EAGAIN || status[i] == -EBUSY)
+				left++;
+		if (!left)
+			break;
+	}
+	for (i = 0; i < npages && left; i++)
+		if (status[i] == -EAGAIN || status[i] == -EBUSY)
+			detail("leak check: page %lu cannot be migrated: %s",
+			       i, strerror(-status[i]));
+	ksft_print_msg("leak check: %lu pages, %lu not migratable after %d rounds\n",
+		       npages, left, round + (round < 5));
+	return left;
+}
+
 static u64 ops_of(const enum op *ops, int n)
 {
 	u64 sum = 0;
@@ -1570,7 +1661,7 @@ static void result(const char *name, const char *skip, const enum op *ops,
 		result(name, skip, ops_, ARRAY_SIZE(ops_), bad); \
 	} while (0)
 
-static void report(double secs)
+static void report(double secs, u64 leaked)
 {
 	char line[1024];
 	u64 errors = 0;
@@ -1589,6 +1680,21 @@ static void report(double secs)
 			len += snprintf(line + len, sizeof(line) - len, " %s=%llu",
 					op_name[op], get(&S->errors[op]));
 	ksft_print_msg("errors=%llu%s\n", errors, line);
+	if (cfg.make_it_fail) {
+		u64 injected = 0;
+
+		len = 0;
+		line[0] = 0;
+		for (op = 0; op < OP_NR; op++) {
+			injected += get(&S->injected[op]);
+			if (get(&S->injected[op]))
+				len += snprintf(line + len, sizeof(line) - len,
+						" %s=%llu", op_name[op],
+						get(&S->injected[op]));
+		}
+		ksft_print_msg("clean errors of failed allocations=%llu%s\n",
+			       injected, line);
+	}
 
 	ksft_print_msg("exclusive: pages=%llu enoent=%llu checks=%llu devices=%d; device rw busy=%llu\n",
 		       get(&S->excl_pages), get(&S->excl_enoent),
@@ -1630,18 +1736,20 @@ static void report(double secs)
 	/* Every read of every kind compared what it saw with the bookkeeping. */
 	RESULT("no_mismatch", NULL, get(&S->mismatches) + pagemap_errors,
 	       OP_CPU_READ, OP_LOCKLESS_READ, OP_CPU_WRITE);
+	if (cfg.make_it_fail)
+		ksft_test_result(!leaked, "no_leaked_folio\n");
 }
 
 int main(int argc, char **argv)
 {
 	static struct worker workers[MAX_THREADS];
 	double start, last = 0, t;
-	u64 *pagemap;
+	u64 *pagemap, leaked = 0;
 	int i;
 
 	ksft_print_header();
 	configure(argc, argv);
-	ksft_set_plan(9);
+	ksft_set_plan(cfg.make_it_fail ? 10 : 9);
 	ksft_print_msg("seed=%llu\n", cfg.seed);
 	ksft_print_msg("seconds=%lu iterations=%llu threads=%d MiB=%lu (replay: DEX_STRESS_SEED=%llu; thread interleaving is not replayed)\n",
 		       cfg.seconds, cfg.iterations, cfg.threads, cfg.mib, cfg.seed);
@@ -1694,6 +1802,8 @@ int main(int argc, char **argv)
 	/* Last word: every page, quiet. */
 	verify("final pass", buf, 0, npages);
 	ksm_restore();
-	report(t);
+	if (cfg.make_it_fail)
+		leaked = final_leak_check(workers[0].bounce);
+	report(t, leaked);
 	ksft_finished();
 }

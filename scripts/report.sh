@@ -126,6 +126,26 @@ not_run()
 	done <"$res/programs"
 }
 
+# A kernel of a sanitizer fragment must show that its sanitizer ran: a
+# KCSAN built but never enabled, or a fragment that Kconfig dropped (no
+# debugfs file, so guest/init skips the program), would pass silently.
+sanitizer_ran()
+{
+	case $kernel in
+	*+kcsan*) grep -q 'kcsan: enabled early' "$res/console.txt" ||
+		echo -e "harness:kcsan-not-enabled\tFAIL" ;;
+	esac
+	case $kernel in
+	*+failinject*) [ -e "$res/ksft-failinject.tap" ] ||
+		echo -e "harness:failinject-not-run\tFAIL" ;;
+	esac
+	case $kernel in
+	*+kmemleak*) [ -e "$res/ksft-kmemleak.tap" ] ||
+		echo -e "harness:kmemleak-not-run\tFAIL" ;;
+	esac
+	return 0
+}
+
 # Rows for every test, and failed "harness:" rows for whatever broke.
 raw_results()
 {
@@ -162,6 +182,7 @@ raw_results()
 		esac
 	done
 	not_run
+	sanitizer_ran
 	[ -f "$res/timeout" ] && echo -e "harness:guest-timeout-$(cat "$res/timeout")s\tFAIL"
 	grep -q '^@@ harness-init' "$res/console.txt" || echo -e "harness:guest-did-not-reach-init\tFAIL"
 	grep -q '^@@ harness-done' "$res/console.txt" || echo -e "harness:guest-did-not-finish\tFAIL"

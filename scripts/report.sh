@@ -249,11 +249,12 @@ splat_signatures()
 # that is not the series', that a run hits only by chance (a race), and so
 # cannot be a strict tests/xfail entry. An entry is
 #   KERNEL SIGNATURE FUNCTION CALLERS REASON
-# KERNEL as in tests/xfail, or "*" for every kernel of the base; the
-# splat's signature (splat_signatures); the function its first line names
+# KERNEL as in tests/xfail, or a glob ("*" for every kernel of the base,
+# "*+kcsan*" for the KCSAN kernels); the splat's signature
+# (splat_signatures); the function its first line names
 # ("... at mm/huge_memory.c:3840 deferred_split_folio+0x25c/0x26c"); and
 # CALLERS, an extended regex of which one function must be in its stack
-# trace, before its "---[ end trace" line. The same splat from any other
+# trace, before its end ("---[ end trace", or a KCSAN report's "===="). The same splat from any other
 # caller, or without an end, stays a failure. On a kernel with fault
 # injection, the allocation failure reports too (below).
 filter_known_splats()
@@ -283,11 +284,14 @@ filter_known_splats()
 		[ -s "$KNOWN" ] || continue
 		while read -r kern esig func callers reason; do
 			case $kern in '#'*|'') continue ;; esac
-			[ "$kern" = '*' ] || [ "$kern" = "$kernel" ] || [ "$kern" = "$ARCH/$kernel" ] || continue
+			# shellcheck disable=SC2053 # KERNEL is a glob
+			[[ $kernel == $kern || $ARCH/$kernel == $kern ]] || continue
 			[ "$sig" = "$esig" ] || continue
 			[[ $line == *" $func+"* ]] || continue
-			end=$(awk -v n="$n" 'NR > n && /---\[ end trace/ { print NR; exit } NR > n + 200 { exit }' \
-				"$res/console.txt")
+			# A WARN or BUG ends with "---[ end trace", a KCSAN or
+			# KASAN report with a line of "=".
+			end=$(awk -v n="$n" 'NR > n && (/---\[ end trace/ || /^\[ *[0-9]+\.[0-9]+\] =+$/) { print NR; exit }
+				NR > n + 200 { exit }' "$res/console.txt")
 			[ -n "$end" ] || continue
 			sed -n "${n},${end}p" "$res/console.txt" |
 				grep -Eq "(^|[^A-Za-z0-9_])($callers)\+0x" || continue

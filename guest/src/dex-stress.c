@@ -1598,9 +1598,9 @@ static u64 final_leak_check(void *bounce)
 	for (i = 0; i < npages; i++)
 		nodes[i] = status[i] >= 0 ? (status[i] + 1) % nnodes : 0;
 	/*
-	 * A page that move_pages() isolated but could not migrate keeps the
-	 * target node in its status, and only the return value counts it:
-	 * where each page is afterwards tells.
+	 * A migration that fails counts only in move_pages()' positive
+	 * return, and leaves the status of its batch as it was: where each
+	 * page is afterwards tells.
 	 */
 	for (round = 0; round < 5; round++) {
 		if (round)

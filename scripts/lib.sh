@@ -100,6 +100,13 @@ base_load()
 	PATCHES=$BASE_PATCHES
 }
 
+# beside_xfail LIST NAME: the list of the same base as xfail list LIST,
+# named NAME (tests/xfail-mainline -> tests/NAME-mainline).
+beside_xfail()
+{
+	echo "$(dirname "$1")/$(basename "$1" | sed "s/^xfail/$2/")"
+}
+
 # in_base BASE CMD...: CMD with BASE's variables (scripts/base/BASE.sh).
 in_base()
 {

@@ -20,7 +20,7 @@ KUNIT_PY=${KUNIT_PY:-$SRC/tools/testing/kunit/kunit.py}
 XFAIL=${XFAIL:-$BASE_XFAIL}
 # Known bugs of the base that a run may hit, beside the xfail list
 # (tests/known-splats for tests/xfail): see filter_known_splats.
-KNOWN=${KNOWN:-$(dirname "$XFAIL")/$(basename "$XFAIL" | sed 's/^xfail/known-splats/')}
+KNOWN=${KNOWN:-$(beside_xfail "$XFAIL" known-splats)}
 
 # Kernel messages that mean something went wrong, whatever the tests said.
 SPLAT_RE='BUG:|WARNING:|Oops|KASAN|UBSAN|kernel BUG at|Kernel panic|general protection fault'
@@ -254,12 +254,13 @@ splat_signatures()
 # (splat_signatures); the function its first line names
 # ("... at mm/huge_memory.c:3840 deferred_split_folio+0x25c/0x26c"); and
 # CALLERS, an extended regex of which one function must be in its stack
-# trace, before its end ("---[ end trace", or a KCSAN report's "===="). The same splat from any other
-# caller, or without an end, stays a failure. On a kernel with fault
-# injection, the allocation failure reports too (below).
+# trace, before its end ("---[ end trace", or a KCSAN report's "====").
+# The same splat from any other caller, or without an end, stays a
+# failure. On a kernel with fault injection, the allocation failure
+# reports too (below).
 filter_known_splats()
 {
-	local line n end sig kern esig func callers reason block
+	local line n end sig kern esig func callers reason
 	: >"$res/known-splats.txt"
 	[ -s "$res/splats.txt" ] || return 0
 	[ -s "$KNOWN" ] || [[ $kernel == *+failinject* ]] || return 0
@@ -301,11 +302,12 @@ filter_known_splats()
 		done <"$KNOWN"
 	done <"$res/splats.txt"
 	[ ${#blocks[@]} -gt 0 ] || return 0
-	for block in "${blocks[@]}"; do
-		awk -F: -v from="${block% *}" -v to="${block#* }" '$1 < from || $1 > to' \
-			"$res/splats.txt" >"$res/splats.txt.tmp"
-		mv "$res/splats.txt.tmp" "$res/splats.txt"
-	done
+	# One pass: drop the lines of every block ("FROM TO" pairs).
+	awk -F: -v blocks="${blocks[*]}" '
+		BEGIN { nb = split(blocks, b, " ") }
+		{ for (i = 1; i < nb; i += 2) if ($1 >= b[i] && $1 <= b[i + 1]) next; print }' \
+		"$res/splats.txt" >"$res/splats.txt.tmp"
+	mv "$res/splats.txt.tmp" "$res/splats.txt"
 }
 
 # Strict xfail: listed + FAIL -> XFAIL; listed + anything else -> failed,

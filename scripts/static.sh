@@ -45,7 +45,7 @@ CACHE=$BUILD/static-cache
 LOG=$LOGS/$(basename "$OUTDIR").log
 OBJECTS=()
 # The base's allow list: beside its xfail list (BASE_XFAIL).
-ALLOW=$(dirname "$BASE_XFAIL")/$(basename "$BASE_XFAIL" | sed 's/^xfail/static-allow/')
+ALLOW=$(beside_xfail "$BASE_XFAIL" static-allow)
 
 # check_label CHECK: the name the table prints.
 check_label()

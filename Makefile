@@ -4,7 +4,7 @@
 # 'make check' to that architecture. Everything generated goes to build/.
 
 .PHONY: run check check-full regressions mutants prefixes tree export mbox gate config guest shell exec base \
-	bench harness-test clean help static coverage bots
+	bench harness-test clean help static coverage bots soak
 
 run:			## main job: series kernel built, booted, tested; summary
 	@scripts/run.sh
@@ -24,8 +24,11 @@ static:			## W=1, sparse, coccicheck at every patch on the series' objects, base
 coverage:		## other configurations and architectures (config/kernels' coverage rows) built at every patch: table
 	@scripts/tree.sh && scripts/coverage.sh
 
-bots:			## what the bots would find, both bases: make static and make coverage, one table
+bots:			## what the bots would find, both bases: static, coverage, sanitizers, soak; one table
 	@scripts/bots.sh
+
+soak:			## the race stresses for 30 min per architecture on the debug kernel, both bases: table
+	@scripts/soak.sh
 
 mutants:		## one negative control per behavioural patch (tests/mutants): table
 	@scripts/mutants.sh

@@ -54,7 +54,7 @@
 # The two filters are for the test initramfs only (see kernel_cmdline).
 . "$(dirname "$0")/lib.sh"
 
-USAGE="usage: boot.sh [--shell | --exec CMD] KERNEL [tests|bench|mm|kselftest-hmm]"
+USAGE="usage: boot.sh [--shell | --exec CMD] KERNEL [tests|bench|mm|kselftest-hmm|soak]"
 shell=0
 exec_cmd=
 case ${1:-} in
@@ -73,7 +73,7 @@ case ${1:-} in
 esac
 kernel=${1:?$USAGE}
 list=${2:-$(kernel_guest "$kernel")}
-case $list in tests|bench|mm|kselftest-hmm) ;; *) die "$USAGE" ;; esac
+case $list in tests|bench|mm|kselftest-hmm|soak) ;; *) die "$USAGE" ;; esac
 [ $shell = 0 ] || [ "$list" = tests ] || [ "$list" = kselftest-hmm ] || die "--shell and --exec boot the test initramfs: $USAGE"
 RESULTS=$(results_dir "$kernel" "$list")
 
@@ -107,15 +107,12 @@ guest_timeout()
 		total=$((total + $(HARNESS_TEST_TIMEOUT=$TEST_TIMEOUT DEX_STRESS_SECONDS=$STRESS_SECONDS \
 			HARNESS_VMTESTS_TIMEOUT=$VMTESTS_TIMEOUT limit_of "$name")))
 	done < <(awk '!/^#/ && NF { print $1 }' "$(guest_list "$list")")
-	# The programs that guest/init adds on kernels of a fragment: the
-	# fault-injected stress, and the leak scan.
-	case $kernel in
-	*+failinject*) total=$((total + $(HARNESS_TEST_TIMEOUT=$TEST_TIMEOUT \
-		DEX_STRESS_SECONDS=$STRESS_SECONDS limit_of failinject))) ;;
-	esac
-	case $kernel in
-	*+kmemleak*) total=$((total + $(HARNESS_TEST_TIMEOUT=$TEST_TIMEOUT limit_of kmemleak))) ;;
-	esac
+	# The programs that guest/init adds on kernels of a fragment
+	# (config/fragment-programs): the fault-injected stress, the leak scan.
+	while read -r _ name; do
+		total=$((total + $(HARNESS_TEST_TIMEOUT=$TEST_TIMEOUT DEX_STRESS_SECONDS=$STRESS_SECONDS \
+			HARNESS_VMTESTS_TIMEOUT=$VMTESTS_TIMEOUT limit_of "$name")))
+	done < <(fragment_extras "$kernel" program)
 	echo "$total"
 }
 

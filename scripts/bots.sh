@@ -14,11 +14,15 @@
 #              (a report is a splat, a failure); a base kernel is the
 #              reference, its verdict left out of the summary and its
 #              reports listed in the table
+#   soak       scripts/soak.sh (make soak): the race stresses for
+#              SOAK_SECONDS (1800) per architecture on the debug kernel of
+#              each series; SOAK=0 leaves it out
 # Then one table, check by configuration, and the summary line "N passed,
 # N failed, N skipped" (a check or configuration is one test). Each base's
 # tree is made first (scripts/tree.sh). With a warm ccache about 10 min
 # of static checks for mainline and 60 for 6.12, plus the coverage
-# builds (6-13 min per configuration cold, 1-3 warm).
+# builds (6-13 min per configuration cold, 1-3 warm), about 10 min per
+# sanitizer kernel, and the soak's 30 min per architecture and base.
 given_base=${BASE:-}
 . "$(dirname "$0")/lib.sh"
 
@@ -84,6 +88,7 @@ main()
 				echo "+ ARCH=x86_64 STRESS_SECONDS=${STRESS_SECONDS:-60} scripts/kernel.sh $k"
 			done
 		done
+		[ "${SOAK:-1}" = 0 ] || BASES=$bases "$TOP/scripts/soak.sh"
 		return 0
 	fi
 	"$TOP/scripts/deps.sh" static
@@ -95,6 +100,15 @@ main()
 	for b in $bases; do
 		in_base "$b" run_base
 	done
+	if [ "${SOAK:-1}" != 0 ]; then
+		BASES=$bases SOAK_NO_SUMMARY=1 "$TOP/scripts/soak.sh" || true
+		{
+			echo "== soak"
+			cat "$BUILD/results/soak-table.txt" 2>/dev/null || echo "soak: stopped"
+		} >>"$TABLE"
+		cat "$LOGS/soak.counts" >>"$COUNTS" 2>/dev/null ||
+			echo "soak=/nonexistent" >>"$COUNTS"
+	fi
 	echo
 	echo "what the bots would find, base against series ($TABLE):"
 	cat "$TABLE"

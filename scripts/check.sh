@@ -294,8 +294,9 @@ main()
 	*" 6.12 "*/*x86_64*arm64*|*" 6.12 "*/*arm64*x86_64*) [ "$TIER" != full ] || regressions ;;
 	esac
 	# What the bots would find (W=1, sparse, coccicheck, other
-	# configurations) is a target of its own: an hour or more.
-	[ "$TIER" != full ] || stage "not in this run: make bots (scripts/bots.sh), the static checks and the build coverage of both series"
+	# configurations, sanitizers, the soak) is a target of its own:
+	# several hours.
+	[ "$TIER" != full ] || stage "not in this run: make bots (scripts/bots.sh): the static checks, the build coverage, the sanitizers and the soak (make soak) of both series"
 	STAGE="summary"
 	# exec: the summary line is the last thing the run prints.
 	exec "$TOP/scripts/summary.sh" "${counts[@]}"

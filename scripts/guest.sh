@@ -12,6 +12,8 @@
 # scripts/bench.sh runs, into bench.cpio.gz (see guest_cpio in lib.sh).
 # guest.sh kselftest-hmm: the same from guest/kselftest-hmm, for the
 # +hmmmod kernels (run_vmtests.sh -t hmm, test_hmm as a module).
+# guest.sh soak: the same from guest/soak, the race stresses alone, for
+# scripts/soak.sh.
 # guest.sh mm: the same from guest/mm, into mm.cpio.gz, with the mm
 # selftests as the kselftest build system builds and installs them
 # (make -C tools/testing/selftests TARGETS=mm install) in /kselftest, and
@@ -21,7 +23,7 @@
 . "$(dirname "$0")/lib.sh"
 
 LIST=${1:-tests}
-case $LIST in tests|bench|mm|kselftest-hmm) ;; *) die "usage: guest.sh [bench|mm|kselftest-hmm]" ;; esac
+case $LIST in tests|bench|mm|kselftest-hmm|soak) ;; *) die "usage: guest.sh [bench|mm|kselftest-hmm|soak]" ;; esac
 # The lists with the kernel's own selftests, built by the kselftest build
 # system: mm (scripts/regressions.sh) and kselftest-hmm (+hmmmod kernels).
 KSELFTESTS=0

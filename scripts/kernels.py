@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, List, Optional
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TIERS = ('check', 'full', 'regressions', 'bench', 'mutants', 'coverage', 'sanitizers')
+TIERS = ('check', 'full', 'regressions', 'bench', 'mutants', 'coverage', 'sanitizers', 'soak')
 TREE_RE = re.compile(r'^(series|base|revert-[0-9]+(-[0-9]+)*|prefix-[0-9]+)$')
 
 

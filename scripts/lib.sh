@@ -412,6 +412,21 @@ kernel_src()
 	esac
 }
 
+# fragment_extras KERNEL KIND: "FRAGMENT WHAT" for each fragment of
+# KERNEL that config/fragment-programs gives KIND ("program": a guest
+# program guest/init adds; "console": a text the console must have).
+fragment_extras()
+{
+	local frag kind what
+	while read -r frag kind what; do
+		case $frag in '#'*|'') continue ;; esac
+		[ "$kind" = "$2" ] || continue
+		case " $(kernel_fragments "$1") " in
+		*" $frag "*) echo "$frag $what" ;;
+		esac
+	done <"$TOP/config/fragment-programs"
+}
+
 # The O= directory is a direct subdirectory of the source tree: kbuild then
 # passes relative paths ("..") to the compiler, so ccache hits across the
 # trees of different kernels for every file that they share. A fragment

@@ -131,18 +131,15 @@ not_run()
 # debugfs file, so guest/init skips the program), would pass silently.
 sanitizer_ran()
 {
-	case $kernel in
-	*+kcsan*) grep -q 'kcsan: enabled early' "$res/console.txt" ||
-		echo -e "harness:kcsan-not-enabled\tFAIL" ;;
-	esac
-	case $kernel in
-	*+failinject*) [ -e "$res/ksft-failinject.tap" ] ||
-		echo -e "harness:failinject-not-run\tFAIL" ;;
-	esac
-	case $kernel in
-	*+kmemleak*) [ -e "$res/ksft-kmemleak.tap" ] ||
-		echo -e "harness:kmemleak-not-run\tFAIL" ;;
-	esac
+	local frag what
+	while read -r frag what; do
+		grep -qF -- "$what" "$res/console.txt" ||
+			echo -e "harness:$frag-not-enabled\tFAIL"
+	done < <(fragment_extras "$kernel" console)
+	while read -r frag what; do
+		[ -e "$res/ksft-$what.tap" ] ||
+			echo -e "harness:$what-not-run\tFAIL"
+	done < <(fragment_extras "$kernel" program)
 	return 0
 }
 

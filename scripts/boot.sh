@@ -103,16 +103,14 @@ guest_timeout()
 	local name total=$TEST_TIMEOUT
 	# shellcheck source=guest/limits.sh
 	. "$TOP/guest/limits.sh"
+	# The list's programs, and those that guest/init adds on kernels of a
+	# fragment (config/fragment-programs): the fault-injected stress, the
+	# leak scan.
 	while read -r name; do
 		total=$((total + $(HARNESS_TEST_TIMEOUT=$TEST_TIMEOUT DEX_STRESS_SECONDS=$STRESS_SECONDS \
 			HARNESS_VMTESTS_TIMEOUT=$VMTESTS_TIMEOUT limit_of "$name")))
-	done < <(awk '!/^#/ && NF { print $1 }' "$(guest_list "$list")")
-	# The programs that guest/init adds on kernels of a fragment
-	# (config/fragment-programs): the fault-injected stress, the leak scan.
-	while read -r _ name; do
-		total=$((total + $(HARNESS_TEST_TIMEOUT=$TEST_TIMEOUT DEX_STRESS_SECONDS=$STRESS_SECONDS \
-			HARNESS_VMTESTS_TIMEOUT=$VMTESTS_TIMEOUT limit_of "$name")))
-	done < <(fragment_extras "$kernel" program)
+	done < <(awk '!/^#/ && NF { print $1 }' "$(guest_list "$list")"
+		fragment_extras "$kernel" program | awk '{ print $2 }')
 	echo "$total"
 }
 

@@ -27,28 +27,18 @@
 
 TABLE=$BUILD/results/coverage-${BASE_TAG}table.txt
 
-# The architectures of scripts/arch/ that have coverage rows for BASE.
-coverage_arches()
-{
-	local f a
-	for f in "$TOP"/scripts/arch/*.sh; do
-		a=$(basename "$f" .sh)
-		[ -z "$(ARCH=$a table_kernels coverage "$a")" ] || echo "$a"
-	done
-}
-
 main()
 {
 	local a k arches rows=() row out rc bad=0 t
 	[ "${DRY_RUN:-0}" = 0 ] || {
-		for a in ${COVERAGE_ARCHES:-$(coverage_arches)}; do
+		for a in ${COVERAGE_ARCHES:-$(table_arches coverage)}; do
 			for k in ${COVERAGE_KERNELS:-$(table_kernels coverage "$a")}; do
 				echo "+ ARCH=$a STATIC_KERNEL=$k STATIC_CHECKS=build scripts/static.sh"
 			done
 		done
 		return 0
 	}
-	arches=${COVERAGE_ARCHES:-$(coverage_arches)}
+	arches=${COVERAGE_ARCHES:-$(table_arches coverage)}
 	[ -n "$arches" ] || die "config/kernels has no coverage rows for $BASE"
 	for a in $arches; do
 		ARCH=$a "$TOP/scripts/deps.sh" >/dev/null || die "packages for ARCH=$a (scripts/deps.sh)"

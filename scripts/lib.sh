@@ -532,6 +532,17 @@ table_has()
 	kernels_py has --base "$BASE" --tier "$1" --arch "$2" "$3"
 }
 
+# table_arches TIER: the architectures of scripts/arch/ that have rows of
+# TIER for BASE, one per line.
+table_arches()
+{
+	local f a
+	for f in "$TOP"/scripts/arch/*.sh; do
+		a=$(basename "$f" .sh)
+		[ -z "$(table_kernels "$1" "$a")" ] || echo "$a"
+	done
+}
+
 table_check()
 {
 	kernels_py check

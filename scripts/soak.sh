@@ -34,15 +34,13 @@ esac
 # dex-stress of the guest's list runs).
 STRESS=$((SOAK_SECONDS / 2))
 
-# soak_arches: the architectures of scripts/arch/ with soak rows for BASE,
-# limited to SOAK_ARCHES.
+# soak_arches: the architectures with soak rows for BASE, limited to
+# SOAK_ARCHES.
 soak_arches()
 {
-	local f a
-	for f in "$TOP"/scripts/arch/*.sh; do
-		a=$(basename "$f" .sh)
-		case " ${SOAK_ARCHES:-$a} " in *" $a "*) ;; *) continue ;; esac
-		[ -z "$(ARCH=$a table_kernels soak "$a")" ] || echo "$a"
+	local a
+	for a in $(table_arches soak); do
+		case " ${SOAK_ARCHES:-$a} " in *" $a "*) echo "$a" ;; esac
 	done
 }
 

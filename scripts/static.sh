@@ -241,10 +241,13 @@ allowed()
 }
 
 # new_findings BASEFILE NOWFILE: the lines NOWFILE has more often than
-# BASEFILE.
+# BASEFILE. BASEFILE is told by its name: "NR == FNR" would hold all
+# through NOWFILE when BASEFILE is empty (a base without a finding, an
+# allow list without an entry for the check), and then no finding would
+# ever be new.
 new_findings()
 {
-	awk 'NR == FNR { n[$0]++; next } { if (n[$0]-- <= 0) print }' "$1" "$2"
+	awk 'FILENAME == ARGV[1] { n[$0]++; next } { if (n[$0]-- <= 0) print }' "$1" "$2"
 }
 
 main()
@@ -293,7 +296,9 @@ main()
 		t=$(date +%s)
 		detach_at "$commit"
 		objs=()
-		if git -C "$SRC" diff --name-only "$prev" "$commit" -- ':!*.c' ':!tools' ':!Documentation' | grep -q .; then
+		# (Not "| grep -q": under pipefail, git's SIGPIPE would take
+		# the C-files-only branch.)
+		if [ -n "$(git -C "$SRC" diff --name-only "$prev" "$commit" -- ':!*.c' ':!tools' ':!Documentation')" ]; then
 			# Headers, Kconfig or Makefiles changed: every object.
 			for o in "${OBJECTS[@]}"; do
 				[ ! -f "$SRC/${o%.o}.c" ] || objs+=("$o")

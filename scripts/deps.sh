@@ -51,6 +51,10 @@ mm_pkgs=(
 static_pkgs=(
 	sparse:sparse
 	coccinelle:spatch
+	# coccicheck's semantic patches with OCaml scripts (e.g.
+	# null/badzero.cocci) need the compiler, which coccinelle does not
+	# depend on: without it spatch fails ("No OCaml compiler found!").
+	ocaml:ocamlopt
 )
 
 have()
